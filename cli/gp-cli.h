@@ -1,0 +1,68 @@
+/* gp-cli.h - the command-line front end: data loading and rendering.
+ *
+ * Only cli/ prints.  Loaders and the engine hand back data and diagnostics;
+ * these functions turn them into text, JSON, and exit codes (README "Exit codes").
+ */
+#ifndef GP_CLI_H
+#define GP_CLI_H
+
+#include <glib.h>
+
+#include "gp-engine.h"
+#include "gp-loaders.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GP_EXIT_OK = 0,
+  GP_EXIT_USAGE = 1,
+  GP_EXIT_INPUT = 2,
+  GP_EXIT_INTERNAL = 3,
+} GpExitCode;
+
+/* The data and modeling options every data-taking command accepts. */
+typedef struct {
+  char **ldif;   /* (nullable) repeated --ldif */
+  char **sysvol; /* (nullable) repeated --sysvol */
+  char *local;   /* (nullable) --local secedit export */
+  char *site;    /* (nullable) --site */
+  char **rights; /* (nullable) repeated --right */
+  char *format;  /* "text", "json" or "jsonl" */
+  char *output;  /* (nullable) --output FILE, written atomically */
+} GpCliOptions;
+
+void gp_cli_options_clear(GpCliOptions *options);
+
+/* What was loaded for one run. */
+typedef struct {
+  GpModel *model;
+  GpSecurityTemplate *local_policy; /* (nullable) */
+  GPtrArray *diags;
+  char *lab_dir; /* (nullable) set when the bundled lab was used */
+} GpCliData;
+
+void gp_cli_data_clear(GpCliData *data);
+
+/* Returns: (transfer full): gpsim's data folder (rights catalogue, SID names) and
+ * labs folder, found from GPSIM_DATADIR, the build tree or the installed prefix. */
+char *gp_cli_data_dir(void);
+char *gp_cli_labs_dir(void);
+
+/* Loads reference data, then the given sources (or the bundled lab when none
+ * is given).  Warnings are left in data->diags for the caller to print. */
+gboolean gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error);
+
+/* Prints every diagnostic to stderr as "gpsim: FILE:LINE: warning: ...". */
+void gp_cli_print_diags(const GPtrArray *diags);
+
+/* Renderers append to @out. */
+void gp_render_text_explain(const GpModel *model, const GpResult *result, GString *out);
+/* Returns: (transfer full): a "gpsim.explain/1" object as compact JSON text. */
+char *gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pretty);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpCliOptions, gp_cli_options_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpCliData, gp_cli_data_clear)
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,642 @@
+/* gp-model.c - records and the container that owns them; see gp-model.h. */
+#include "gp-model.h"
+
+#include <string.h>
+
+#include "gp-names.h"
+
+struct _GpModel {
+  GPtrArray *rights;             /* GpRightInfo* (owned) */
+  GHashTable *rights_by_name;    /* folded constant or display name -> GpRightInfo* */
+  GHashTable *sid_to_name;       /* upper-case SID -> name (owned) */
+  GHashTable *name_to_sid;       /* folded name -> SID (owned) */
+  GHashTable *domain_accounts;   /* RID -> name (owned) */
+  GPtrArray *domains;            /* GpDomain* (owned) */
+  GHashTable *domains_by_dn;     /* normalised DN -> GpDomain* */
+  GPtrArray *soms;               /* GpSom* (owned) */
+  GHashTable *soms_by_dn;
+  GPtrArray *gpos;               /* GpGpo* (owned) */
+  GHashTable *gpos_by_dn;
+  GPtrArray *computers;          /* GpComputer* (owned) */
+  GHashTable *computers_by_dn;
+};
+
+/* Case-insensitive key for names that may hold non-ASCII text. */
+static char *
+fold(const char *text)
+{
+  if (g_utf8_validate(text, -1, NULL))
+    return g_utf8_casefold(text, -1);
+  return g_ascii_strdown(text, -1);
+}
+
+/* ------------------------------------------------------------- principals */
+
+GpPrincipal *
+gp_principal_new(const char *sid, const char *name)
+{
+  GpPrincipal *principal = g_new0(GpPrincipal, 1);
+
+  principal->sid = g_strdup(sid);
+  principal->name = g_strdup(name);
+  return principal;
+}
+
+GpPrincipal *
+gp_principal_copy(const GpPrincipal *principal)
+{
+  return gp_principal_new(principal->sid, principal->name);
+}
+
+void
+gp_principal_free(GpPrincipal *principal)
+{
+  if (!principal)
+    return;
+  g_free(principal->sid);
+  g_free(principal->name);
+  g_free(principal);
+}
+
+/* ------------------------------------------------------ security template */
+
+GpRightAssignment *
+gp_right_assignment_new(const char *right, const char *file, guint line)
+{
+  GpRightAssignment *assignment = g_new0(GpRightAssignment, 1);
+
+  assignment->right = g_strdup(right);
+  assignment->holders = g_ptr_array_new_with_free_func((GDestroyNotify)gp_principal_free);
+  assignment->file = g_strdup(file);
+  assignment->line = line;
+  return assignment;
+}
+
+void
+gp_right_assignment_free(GpRightAssignment *assignment)
+{
+  if (!assignment)
+    return;
+  g_free(assignment->right);
+  g_ptr_array_unref(assignment->holders);
+  g_free(assignment->file);
+  g_free(assignment);
+}
+
+static void
+inf_entry_free(GpInfEntry *entry)
+{
+  g_free(entry->key);
+  g_free(entry->value);
+  g_free(entry);
+}
+
+static void
+inf_section_free(GpInfSection *section)
+{
+  g_free(section->name);
+  g_ptr_array_unref(section->entries);
+  g_free(section);
+}
+
+GpSecurityTemplate *
+gp_security_template_new(const char *file)
+{
+  GpSecurityTemplate *tmpl = g_new0(GpSecurityTemplate, 1);
+
+  tmpl->file = g_strdup(file);
+  tmpl->rights = g_ptr_array_new_with_free_func((GDestroyNotify)gp_right_assignment_free);
+  tmpl->by_right = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  tmpl->sections = g_ptr_array_new_with_free_func((GDestroyNotify)inf_section_free);
+  return tmpl;
+}
+
+GpInfSection *
+gp_inf_section_new(const char *name, guint line)
+{
+  GpInfSection *section = g_new0(GpInfSection, 1);
+
+  section->name = g_strdup(name);
+  section->line = line;
+  section->entries = g_ptr_array_new_with_free_func((GDestroyNotify)inf_entry_free);
+  return section;
+}
+
+void
+gp_inf_section_add_entry(GpInfSection *section, const char *key, const char *value, guint line)
+{
+  GpInfEntry *entry = g_new0(GpInfEntry, 1);
+
+  entry->key = g_strdup(key);
+  entry->value = g_strdup(value);
+  entry->line = line;
+  g_ptr_array_add(section->entries, entry);
+}
+
+void
+gp_security_template_free(GpSecurityTemplate *tmpl)
+{
+  if (!tmpl)
+    return;
+  g_free(tmpl->file);
+  g_hash_table_unref(tmpl->by_right);
+  g_ptr_array_unref(tmpl->rights);
+  g_ptr_array_unref(tmpl->sections);
+  g_free(tmpl);
+}
+
+void
+gp_security_template_add(GpSecurityTemplate *tmpl, GpRightAssignment *assignment)
+{
+  g_ptr_array_add(tmpl->rights, assignment);
+  g_hash_table_replace(tmpl->by_right, fold(assignment->right), assignment);
+}
+
+const GpRightAssignment *
+gp_security_template_lookup(const GpSecurityTemplate *tmpl, const char *right)
+{
+  g_autofree char *key = fold(right);
+
+  return g_hash_table_lookup(tmpl->by_right, key);
+}
+
+/* ----------------------------------------------------------------- rights */
+
+const char *
+gp_role_to_string(GpRole role)
+{
+  static const char *const names[GP_ROLE_COUNT] = {"domain-controller", "member-server",
+                                                   "client", "standalone"};
+
+  return role < GP_ROLE_COUNT ? names[role] : "unknown";
+}
+
+GpRightInfo *
+gp_right_info_new(const char *constant, const char *display_name)
+{
+  GpRightInfo *info = g_new0(GpRightInfo, 1);
+
+  info->constant = g_strdup(constant);
+  info->display_name = g_strdup(display_name);
+  return info;
+}
+
+void
+gp_right_info_free(GpRightInfo *info)
+{
+  if (!info)
+    return;
+  g_free(info->constant);
+  g_free(info->display_name);
+  for (int role = 0; role < GP_ROLE_COUNT; role++)
+    if (info->defaults[role])
+      g_ptr_array_unref(info->defaults[role]);
+  g_free(info);
+}
+
+/* --------------------------------------------------------------- topology */
+
+const char *
+gp_som_kind_to_string(GpSomKind kind)
+{
+  switch (kind) {
+  case GP_SOM_SITE:
+    return "site";
+  case GP_SOM_DOMAIN:
+    return "domain";
+  case GP_SOM_OU:
+    return "ou";
+  }
+  return "unknown";
+}
+
+void
+gp_link_free(GpLink *link)
+{
+  if (!link)
+    return;
+  g_free(link->gpo_dn);
+  g_free(link->gpo_guid);
+  g_free(link);
+}
+
+static void
+som_free(GpSom *som)
+{
+  g_free(som->dn);
+  g_free(som->name);
+  g_free(som->gplink_raw);
+  g_ptr_array_unref(som->links);
+  g_free(som->file);
+  g_free(som);
+}
+
+/* ------------------------------------------------------------------ GPOs */
+
+gboolean
+gp_gpo_has_security_cse(const GpGpo *gpo)
+{
+  g_autofree char *upper = NULL;
+
+  if (!gpo->machine_extension_names)
+    return FALSE;
+  upper = g_ascii_strup(gpo->machine_extension_names, -1);
+  return strstr(upper, GP_SECURITY_CSE_GUID) != NULL;
+}
+
+static void
+gpo_free(GpGpo *gpo)
+{
+  g_free(gpo->guid);
+  g_free(gpo->dn);
+  g_free(gpo->display_name);
+  g_free(gpo->machine_extension_names);
+  g_free(gpo->file_sys_path);
+  g_free(gpo->sysvol_problem);
+  gp_security_template_free(gpo->machine_template);
+  g_free(gpo->file);
+  g_free(gpo);
+}
+
+static void
+computer_free(GpComputer *computer)
+{
+  g_free(computer->dn);
+  g_free(computer->cn);
+  g_free(computer->sam_account_name);
+  g_free(computer->dns_host_name);
+  g_free(computer->operating_system);
+  g_free(computer->sid);
+  g_ptr_array_unref(computer->member_of);
+  g_free(computer->site);
+  g_free(computer->file);
+  g_free(computer);
+}
+
+static void
+domain_free(GpDomain *domain)
+{
+  g_free(domain->dn);
+  g_free(domain->dns_name);
+  g_free(domain->netbios_name);
+  g_free(domain->sid);
+  g_free(domain);
+}
+
+/* ------------------------------------------------------------------ model */
+
+static GHashTable *
+index_new(void)
+{
+  return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+GpModel *
+gp_model_new(void)
+{
+  GpModel *model = g_new0(GpModel, 1);
+
+  model->rights = g_ptr_array_new_with_free_func((GDestroyNotify)gp_right_info_free);
+  model->rights_by_name = index_new();
+  model->sid_to_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  model->name_to_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  model->domain_accounts = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+  model->domains = g_ptr_array_new_with_free_func((GDestroyNotify)domain_free);
+  model->domains_by_dn = index_new();
+  model->soms = g_ptr_array_new_with_free_func((GDestroyNotify)som_free);
+  model->soms_by_dn = index_new();
+  model->gpos = g_ptr_array_new_with_free_func((GDestroyNotify)gpo_free);
+  model->gpos_by_dn = index_new();
+  model->computers = g_ptr_array_new_with_free_func((GDestroyNotify)computer_free);
+  model->computers_by_dn = index_new();
+  return model;
+}
+
+void
+gp_model_free(GpModel *model)
+{
+  if (!model)
+    return;
+  g_hash_table_unref(model->rights_by_name);
+  g_ptr_array_unref(model->rights);
+  g_hash_table_unref(model->sid_to_name);
+  g_hash_table_unref(model->name_to_sid);
+  g_hash_table_unref(model->domain_accounts);
+  g_hash_table_unref(model->domains_by_dn);
+  g_ptr_array_unref(model->domains);
+  g_hash_table_unref(model->soms_by_dn);
+  g_ptr_array_unref(model->soms);
+  g_hash_table_unref(model->gpos_by_dn);
+  g_ptr_array_unref(model->gpos);
+  g_hash_table_unref(model->computers_by_dn);
+  g_ptr_array_unref(model->computers);
+  g_free(model);
+}
+
+void
+gp_model_add_right_info(GpModel *model, GpRightInfo *info)
+{
+  g_ptr_array_add(model->rights, info);
+  g_hash_table_replace(model->rights_by_name, fold(info->constant), info);
+  if (info->display_name)
+    g_hash_table_insert(model->rights_by_name, fold(info->display_name), info);
+}
+
+const GpRightInfo *
+gp_model_lookup_right(const GpModel *model, const char *name)
+{
+  g_autofree char *key = fold(name);
+
+  return g_hash_table_lookup(model->rights_by_name, key);
+}
+
+const GPtrArray *
+gp_model_rights(const GpModel *model)
+{
+  return model->rights;
+}
+
+static void
+index_name(GpModel *model, const char *name, const char *sid)
+{
+  char *key = fold(name);
+
+  if (g_hash_table_contains(model->name_to_sid, key)) {
+    g_free(key);
+    return;
+  }
+  g_hash_table_insert(model->name_to_sid, key, g_strdup(sid));
+}
+
+void
+gp_model_add_principal(GpModel *model, const char *sid, const char *name)
+{
+  g_autofree char *key = g_ascii_strup(sid, -1);
+  const char *backslash = strrchr(name, '\\');
+
+  if (!g_hash_table_contains(model->sid_to_name, key))
+    g_hash_table_insert(model->sid_to_name, g_strdup(key), g_strdup(name));
+  index_name(model, name, key);
+  if (backslash && backslash[1])
+    index_name(model, backslash + 1, key);
+}
+
+const char *
+gp_model_principal_name(const GpModel *model, const char *sid)
+{
+  g_autofree char *key = g_ascii_strup(sid, -1);
+
+  return g_hash_table_lookup(model->sid_to_name, key);
+}
+
+const char *
+gp_model_principal_sid(const GpModel *model, const char *name)
+{
+  g_autofree char *key = fold(name);
+  const char *sid = g_hash_table_lookup(model->name_to_sid, key);
+  const char *backslash = strrchr(name, '\\');
+
+  if (!sid && backslash && backslash[1]) {
+    g_autofree char *short_key = fold(backslash + 1);
+    sid = g_hash_table_lookup(model->name_to_sid, short_key);
+  }
+  return sid;
+}
+
+void
+gp_model_add_domain_account(GpModel *model, guint32 rid, const char *name)
+{
+  g_hash_table_replace(model->domain_accounts, GUINT_TO_POINTER(rid), g_strdup(name));
+}
+
+static void
+name_domain_accounts(GpModel *model, const GpDomain *domain)
+{
+  GHashTableIter iter;
+  gpointer rid, name;
+
+  g_hash_table_iter_init(&iter, model->domain_accounts);
+  while (g_hash_table_iter_next(&iter, &rid, &name)) {
+    g_autofree char *sid = g_strdup_printf("%s-%u", domain->sid, GPOINTER_TO_UINT(rid));
+    g_autofree char *full = g_strdup_printf("%s\\%s", domain->netbios_name, (char *)name);
+    gp_model_add_principal(model, sid, full);
+  }
+}
+
+void
+gp_model_complete(GpModel *model)
+{
+  for (guint i = 0; i < model->domains->len; i++) {
+    GpDomain *domain = g_ptr_array_index(model->domains, i);
+    if (!domain->netbios_name && domain->dns_name) {
+      g_auto(GStrv) labels = g_strsplit(domain->dns_name, ".", 2);
+      domain->netbios_name = g_ascii_strup(labels[0], -1);
+    }
+    if (domain->sid && domain->netbios_name)
+      name_domain_accounts(model, domain);
+  }
+}
+
+GpDomain *
+gp_model_ensure_domain(GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  GpDomain *domain = g_hash_table_lookup(model->domains_by_dn, key);
+
+  if (domain)
+    return domain;
+  domain = g_new0(GpDomain, 1);
+  domain->dn = g_strdup(dn);
+  domain->dns_name = gp_dn_to_dns_name(dn);
+  g_ptr_array_add(model->domains, domain);
+  g_hash_table_insert(model->domains_by_dn, g_steal_pointer(&key), domain);
+  return domain;
+}
+
+const GpDomain *
+gp_model_find_domain(const GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+
+  return g_hash_table_lookup(model->domains_by_dn, key);
+}
+
+const GPtrArray *
+gp_model_domains(const GpModel *model)
+{
+  return model->domains;
+}
+
+GpSom *
+gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  GpSom *som = g_hash_table_lookup(model->soms_by_dn, key);
+
+  if (som)
+    return som;
+  som = g_new0(GpSom, 1);
+  som->dn = g_strdup(dn);
+  som->kind = kind;
+  som->links = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
+  g_ptr_array_add(model->soms, som);
+  g_hash_table_insert(model->soms_by_dn, g_steal_pointer(&key), som);
+  return som;
+}
+
+const GpSom *
+gp_model_find_som(const GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+
+  return g_hash_table_lookup(model->soms_by_dn, key);
+}
+
+const GpSom *
+gp_model_find_site(const GpModel *model, const char *name)
+{
+  for (guint i = 0; i < model->soms->len; i++) {
+    const GpSom *som = g_ptr_array_index(model->soms, i);
+    if (som->kind == GP_SOM_SITE && som->name && g_ascii_strcasecmp(som->name, name) == 0)
+      return som;
+  }
+  return NULL;
+}
+
+const GPtrArray *
+gp_model_soms(const GpModel *model)
+{
+  return model->soms;
+}
+
+static GpGpo *
+gpo_new(GpModel *model, const char *guid)
+{
+  GpGpo *gpo = g_new0(GpGpo, 1);
+
+  gpo->guid = g_strdup(guid);
+  g_ptr_array_add(model->gpos, gpo);
+  return gpo;
+}
+
+GpGpo *
+gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *cn = gp_dn_first_value(dn);
+  g_autofree char *guid = gp_guid_normalize(cn);
+  GpGpo *gpo = g_hash_table_lookup(model->gpos_by_dn, key);
+
+  if (gpo)
+    return gpo;
+  if (!guid)
+    return NULL;
+  gpo = gpo_new(model, guid);
+  gpo->dn = g_strdup(dn);
+  g_hash_table_insert(model->gpos_by_dn, g_steal_pointer(&key), gpo);
+  return gpo;
+}
+
+GpGpo *
+gp_model_add_gpo_guid(GpModel *model, const char *guid)
+{
+  g_autofree char *normal = gp_guid_normalize(guid);
+
+  g_return_val_if_fail(normal != NULL, NULL);
+  return gpo_new(model, normal);
+}
+
+const GpGpo *
+gp_model_find_gpo_dn(const GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+
+  return g_hash_table_lookup(model->gpos_by_dn, key);
+}
+
+GPtrArray *
+gp_model_find_gpos_guid(const GpModel *model, const char *guid)
+{
+  g_autofree char *normal = gp_guid_normalize(guid);
+  GPtrArray *found = g_ptr_array_new();
+
+  for (guint i = 0; normal && i < model->gpos->len; i++) {
+    GpGpo *gpo = g_ptr_array_index(model->gpos, i);
+    if (strcmp(gpo->guid, normal) == 0)
+      g_ptr_array_add(found, gpo);
+  }
+  return found;
+}
+
+const GPtrArray *
+gp_model_gpos(const GpModel *model)
+{
+  return model->gpos;
+}
+
+GpComputer *
+gp_model_ensure_computer(GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
+
+  if (computer)
+    return computer;
+  computer = g_new0(GpComputer, 1);
+  computer->dn = g_strdup(dn);
+  computer->cn = gp_dn_first_value(dn);
+  computer->member_of = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(model->computers, computer);
+  g_hash_table_insert(model->computers_by_dn, g_steal_pointer(&key), computer);
+  return computer;
+}
+
+const GPtrArray *
+gp_model_computers(const GpModel *model)
+{
+  return model->computers;
+}
+
+static gboolean
+sam_matches(const char *sam, const char *name)
+{
+  gsize len = strlen(sam);
+
+  if (g_ascii_strcasecmp(sam, name) == 0)
+    return TRUE;
+  /* "WEB01" matches "WEB01$" */
+  return len > 1 && sam[len - 1] == '$' && strlen(name) == len - 1 &&
+         g_ascii_strncasecmp(sam, name, len - 1) == 0;
+}
+
+static gboolean
+computer_matches(const GpComputer *computer, const char *name)
+{
+  g_autofree char *dn_key = NULL;
+  g_autofree char *name_key = NULL;
+
+  if (computer->cn && g_ascii_strcasecmp(computer->cn, name) == 0)
+    return TRUE;
+  if (computer->sam_account_name && sam_matches(computer->sam_account_name, name))
+    return TRUE;
+  if (computer->dns_host_name && g_ascii_strcasecmp(computer->dns_host_name, name) == 0)
+    return TRUE;
+  if (!strchr(name, '='))
+    return FALSE;
+  dn_key = gp_dn_normalize(computer->dn);
+  name_key = gp_dn_normalize(name);
+  return strcmp(dn_key, name_key) == 0;
+}
+
+GPtrArray *
+gp_model_find_computers(const GpModel *model, const char *name)
+{
+  GPtrArray *found = g_ptr_array_new();
+
+  for (guint i = 0; i < model->computers->len; i++) {
+    GpComputer *computer = g_ptr_array_index(model->computers, i);
+    if (computer_matches(computer, name))
+      g_ptr_array_add(found, computer);
+  }
+  return found;
+}

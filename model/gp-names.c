@@ -1,0 +1,277 @@
+/* gp-names.c - DNs, GUIDs and SIDs as strings; see gp-names.h. */
+#include "gp-names.h"
+
+#include <string.h>
+
+/* Splits a DN on the commas that are not escaped by a backslash; each RDN is
+ * trimmed of surrounding blanks.  Returns: (transfer full) */
+static GPtrArray *
+dn_split(const char *dn)
+{
+  GPtrArray *rdns = g_ptr_array_new_with_free_func(g_free);
+  GString *current = g_string_new(NULL);
+
+  for (const char *p = dn; *p; p++) {
+    if (*p == '\\' && p[1]) {
+      g_string_append_c(current, *p++);
+      g_string_append_c(current, *p);
+      continue;
+    }
+    if (*p == ',') {
+      g_ptr_array_add(rdns, g_strstrip(g_string_free(current, FALSE)));
+      current = g_string_new(NULL);
+      continue;
+    }
+    g_string_append_c(current, *p);
+  }
+  g_ptr_array_add(rdns, g_strstrip(g_string_free(current, FALSE)));
+  return rdns;
+}
+
+/* "OU = Web" -> "OU=Web" (blanks around the first '=' removed). */
+static char *
+rdn_tidy(const char *rdn)
+{
+  const char *eq = strchr(rdn, '=');
+  g_autofree char *type = NULL;
+  g_autofree char *value = NULL;
+
+  if (!eq)
+    return g_strdup(rdn);
+  type = g_strstrip(g_strndup(rdn, (gsize)(eq - rdn)));
+  value = g_strstrip(g_strdup(eq + 1));
+  return g_strdup_printf("%s=%s", type, value);
+}
+
+char *
+gp_dn_normalize(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+  g_autoptr(GString) out = g_string_new(NULL);
+
+  for (guint i = 0; i < rdns->len; i++) {
+    g_autofree char *tidy = rdn_tidy(g_ptr_array_index(rdns, i));
+    if (i > 0)
+      g_string_append_c(out, ',');
+    g_string_append(out, tidy);
+  }
+  if (!g_utf8_validate(out->str, -1, NULL))
+    return g_ascii_strdown(out->str, -1);
+  return g_utf8_strdown(out->str, -1);
+}
+
+static char *
+dn_join_from(GPtrArray *rdns, guint first)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+
+  for (guint i = first; i < rdns->len; i++) {
+    if (i > first)
+      g_string_append_c(out, ',');
+    g_string_append(out, g_ptr_array_index(rdns, i));
+  }
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+char *
+gp_dn_parent(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+
+  if (rdns->len < 2)
+    return NULL;
+  return dn_join_from(rdns, 1);
+}
+
+char *
+gp_dn_first_type(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+  const char *first = g_ptr_array_index(rdns, 0);
+  const char *eq = strchr(first, '=');
+  g_autofree char *type = NULL;
+
+  if (!eq)
+    return g_strdup("");
+  type = g_strstrip(g_strndup(first, (gsize)(eq - first)));
+  return g_ascii_strdown(type, -1);
+}
+
+static char *
+rdn_unescape(const char *value)
+{
+  GString *out = g_string_new(NULL);
+
+  for (const char *p = value; *p; p++) {
+    if (*p == '\\' && p[1])
+      p++;
+    g_string_append_c(out, *p);
+  }
+  return g_string_free(out, FALSE);
+}
+
+char *
+gp_dn_first_value(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+  const char *first = g_ptr_array_index(rdns, 0);
+  const char *eq = strchr(first, '=');
+  g_autofree char *value = NULL;
+
+  value = g_strstrip(g_strdup(eq ? eq + 1 : first));
+  return rdn_unescape(value);
+}
+
+static gboolean
+rdn_is_dc(const char *rdn)
+{
+  const char *eq = strchr(rdn, '=');
+  g_autofree char *type = eq ? g_strstrip(g_strndup(rdn, (gsize)(eq - rdn))) : NULL;
+
+  return type && g_ascii_strcasecmp(type, "dc") == 0;
+}
+
+/* Index of the first RDN of the trailing run of DC= components, or rdns->len. */
+static guint
+dc_run_start(GPtrArray *rdns)
+{
+  guint start = rdns->len;
+
+  while (start > 0 && rdn_is_dc(g_ptr_array_index(rdns, start - 1)))
+    start--;
+  return start;
+}
+
+char *
+gp_dn_domain_part(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+  guint start = dc_run_start(rdns);
+
+  if (start == rdns->len)
+    return NULL;
+  return dn_join_from(rdns, start);
+}
+
+char *
+gp_dn_to_dns_name(const char *dn)
+{
+  g_autoptr(GPtrArray) rdns = dn_split(dn);
+  g_autoptr(GString) out = g_string_new(NULL);
+  guint start = dc_run_start(rdns);
+
+  if (start == rdns->len)
+    return NULL;
+  for (guint i = start; i < rdns->len; i++) {
+    g_autofree char *label = gp_dn_first_value(g_ptr_array_index(rdns, i));
+    if (out->len)
+      g_string_append_c(out, '.');
+    g_string_append(out, label);
+  }
+  return g_ascii_strdown(out->str, -1);
+}
+
+/* ------------------------------------------------------------------ GUIDs */
+
+static const int guid_group_lengths[] = {8, 4, 4, 4, 12};
+
+/* TRUE when @p starts with 36 characters of the form 8-4-4-4-12 hex. */
+static gboolean
+guid_body_at(const char *p)
+{
+  for (guint g = 0; g < G_N_ELEMENTS(guid_group_lengths); g++) {
+    for (int i = 0; i < guid_group_lengths[g]; i++, p++)
+      if (!g_ascii_isxdigit(*p))
+        return FALSE;
+    if (g + 1 < G_N_ELEMENTS(guid_group_lengths) && *p++ != '-')
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static char *
+guid_format(const char *body)
+{
+  g_autofree char *upper = g_ascii_strup(body, 36);
+  return g_strdup_printf("{%s}", upper);
+}
+
+char *
+gp_guid_normalize(const char *text)
+{
+  gsize len;
+  const char *body = text;
+
+  if (!text)
+    return NULL;
+  len = strlen(text);
+  if (len == 38 && text[0] == '{' && text[37] == '}')
+    body = text + 1;
+  else if (len != 36)
+    return NULL;
+  return guid_body_at(body) ? guid_format(body) : NULL;
+}
+
+char *
+gp_guid_find_in(const char *text)
+{
+  for (const char *p = strchr(text, '{'); p; p = strchr(p + 1, '{'))
+    if (strlen(p) >= 38 && guid_body_at(p + 1) && p[37] == '}')
+      return guid_format(p + 1);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------- SIDs */
+
+static gboolean
+decimal_part(const char *part, guint64 max)
+{
+  guint64 value;
+
+  return g_ascii_string_to_unsigned(part, 10, 0, max, &value, NULL);
+}
+
+gboolean
+gp_sid_is_valid(const char *text)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+
+  if (!text || g_ascii_strncasecmp(text, "S-1-", 4) != 0)
+    return FALSE;
+  parts = g_strsplit(text, "-", -1);
+  n = g_strv_length(parts);
+  if (n < 3 || n > 3 + 15)
+    return FALSE;
+  if (!decimal_part(parts[2], (G_GUINT64_CONSTANT(1) << 48) - 1))
+    return FALSE;
+  for (guint i = 3; i < n; i++)
+    if (!decimal_part(parts[i], G_MAXUINT32))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+gp_sid_from_binary(const guint8 *data, gsize len)
+{
+  guint count;
+  guint64 authority = 0;
+  GString *out;
+
+  if (len < 8 || data[0] != 1)
+    return NULL;
+  count = data[1];
+  if (count > 15 || len != 8 + 4 * (gsize)count)
+    return NULL;
+  for (int i = 2; i < 8; i++)
+    authority = (authority << 8) | data[i];
+  out = g_string_new(NULL);
+  g_string_append_printf(out, "S-1-%" G_GUINT64_FORMAT, authority);
+  for (guint i = 0; i < count; i++) {
+    const guint8 *sub = data + 8 + 4 * i;
+    guint32 value = (guint32)sub[0] | (guint32)sub[1] << 8 | (guint32)sub[2] << 16 |
+                    (guint32)sub[3] << 24;
+    g_string_append_printf(out, "-%u", value);
+  }
+  return g_string_free(out, FALSE);
+}

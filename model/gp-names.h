@@ -1,0 +1,54 @@
+/* gp-names.h - the identifiers of the directory: DNs, GUIDs and SIDs.
+ *
+ * Pure string functions, no model state.  Every comparison the rules need is
+ * case-insensitive (formats.md section 0), so the model keys everything by the
+ * normalised forms these functions return.
+ */
+#ifndef GP_NAMES_H
+#define GP_NAMES_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Lower-cased DN with the blanks around ',' and '=' removed: the key under which
+ * the model files SOMs, GPOs and computers.  Returns: (transfer full) */
+char *gp_dn_normalize(const char *dn);
+
+/* Returns: (transfer full) (nullable): the DN without its first RDN, or NULL
+ * when @dn has a single RDN.  Escaped commas ("\,") are honoured. */
+char *gp_dn_parent(const char *dn);
+
+/* Returns: (transfer full): the attribute type of the first RDN, lower case
+ * ("ou", "dc", "cn"...), or "" for a malformed DN. */
+char *gp_dn_first_type(const char *dn);
+
+/* Returns: (transfer full): the value of the first RDN, unescaped. */
+char *gp_dn_first_value(const char *dn);
+
+/* "DC=contoso,DC=com" -> "contoso.com".  Returns: (transfer full) (nullable):
+ * NULL when @dn has no DC= components. */
+char *gp_dn_to_dns_name(const char *dn);
+
+/* Returns: (transfer full) (nullable): the trailing DC= part of @dn
+ * ("DC=contoso,DC=com"), in the case it was written. */
+char *gp_dn_domain_part(const char *dn);
+
+/* Accepts "{xxxxxxxx-...}" or without braces, any case.
+ * Returns: (transfer full) (nullable): "{UPPER-CASE}" or NULL when not a GUID. */
+char *gp_guid_normalize(const char *text);
+
+/* Finds the first brace-enclosed GUID inside @text (for "cn={...},cn=policies...").
+ * Returns: (transfer full) (nullable): normalised GUID. */
+char *gp_guid_find_in(const char *text);
+
+/* TRUE for "S-1-<authority>-<sub>..." with decimal parts, at most 15 sub-authorities. */
+gboolean gp_sid_is_valid(const char *text);
+
+/* Decodes a binary SID (as in objectSid).  Returns: (transfer full) (nullable):
+ * "S-1-5-..." or NULL when the bytes are not a SID. */
+char *gp_sid_from_binary(const guint8 *data, gsize len);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,105 @@
+/* gp-test.c - see gp-test.h. */
+#include "gp-test.h"
+
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <string.h>
+
+static gboolean skipped_flag;
+
+void
+gp_test_skip(const char *reason)
+{
+  printf("SKIP: %s\n", reason);
+  skipped_flag = TRUE;
+}
+
+char *
+gp_test_sample(const char *relative)
+{
+  if (!g_file_test(GP_TEST_SAMPLES_DIR, G_FILE_TEST_IS_DIR)) {
+    g_autofree char *reason =
+        g_strdup_printf("samples folder %s is absent; needs %s", GP_TEST_SAMPLES_DIR, relative);
+    gp_test_skip(reason);
+    return NULL;
+  }
+  return g_build_filename(GP_TEST_SAMPLES_DIR, relative, NULL);
+}
+
+char *
+gp_test_fixture(const char *relative)
+{
+  return g_build_filename(GP_TEST_SOURCE_DIR, "fixtures", relative, NULL);
+}
+
+char *
+gp_test_data(const char *relative)
+{
+  return g_build_filename(GP_TEST_SOURCE_DIR, "data", relative, NULL);
+}
+
+char *
+gp_test_read(const char *path, gsize *len)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  if (!g_file_get_contents(path, &contents, len, &error)) {
+    CU_FAIL_FATAL(error->message);
+    return NULL;
+  }
+  return contents;
+}
+
+void
+gp_test_assert_str(const char *actual, const char *expected, const char *file, int line,
+                   const char *expr)
+{
+  gboolean same = g_strcmp0(actual, expected) == 0;
+
+  if (!same)
+    printf("\n%s:%d: %s is '%s', expected '%s'\n", file, line, expr,
+           actual ? actual : "(null)", expected ? expected : "(null)");
+  CU_assertImplementation(same, (unsigned)line, "string equality", file, "", CU_FALSE);
+}
+
+static gboolean
+run_selected(CU_pSuite suite, const GpTestCase *cases, gsize n_cases, const char *only)
+{
+  gboolean found = FALSE;
+
+  for (gsize i = 0; i < n_cases; i++) {
+    if (only && strcmp(only, cases[i].name) != 0)
+      continue;
+    CU_add_test(suite, cases[i].name, cases[i].fn);
+    found = TRUE;
+  }
+  return found;
+}
+
+int
+gp_test_main(int argc, char **argv, const char *suite_name, const GpTestCase *cases,
+             gsize n_cases)
+{
+  const char *only = NULL;
+  unsigned failures;
+
+  for (int i = 1; i + 1 < argc; i++)
+    if (strcmp(argv[i], "-t") == 0)
+      only = argv[i + 1];
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 2;
+  CU_pSuite suite = CU_add_suite(suite_name, NULL, NULL);
+  if (!run_selected(suite, cases, n_cases, only)) {
+    fprintf(stderr, "%s: no test named '%s'\n", suite_name, only);
+    CU_cleanup_registry();
+    return 2;
+  }
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  if (failures > 0)
+    return 1;
+  return skipped_flag ? 77 : 0;
+}

@@ -1,0 +1,57 @@
+/* gp-test.h - the small harness every CUnit suite in tests/ shares.
+ *
+ * A suite file defines `static void test_xxx(void)` functions, lists them in a
+ * table with GP_TEST(test_xxx) and ends with GP_TEST_MAIN("suite", table).
+ * tests/CMakeLists.txt finds every `static void test_...(void)` definition and
+ * registers it as its own CTest test (`suite -t test_xxx`), so one failure names
+ * one case.  Without -t the binary runs the whole suite.
+ *
+ * Exit status: 0 all passed, 1 some assertion failed, 77 the case skipped itself
+ * (tests/CMakeLists.txt maps 77 to CTest's "skipped").
+ */
+#ifndef GP_TEST_H
+#define GP_TEST_H
+
+#include <CUnit/CUnit.h>
+#include <glib.h>
+
+typedef struct {
+  const char *name;
+  void (*fn)(void);
+} GpTestCase;
+
+#define GP_TEST(fn) { #fn, fn }
+
+int gp_test_main(int argc, char **argv, const char *suite, const GpTestCase *cases,
+                 gsize n_cases);
+
+#define GP_TEST_MAIN(suite, cases)                                                               \
+  int main(int argc, char **argv)                                                                \
+  {                                                                                              \
+    return gp_test_main(argc, argv, suite, cases, G_N_ELEMENTS(cases));                          \
+  }
+
+/* Marks the running case skipped, with a reason printed to stdout. */
+void gp_test_skip(const char *reason);
+
+/* Returns: (transfer full) (nullable): the path of @relative under
+ * ../shared/samples, or NULL after calling gp_test_skip() when the samples
+ * folder is absent. */
+char *gp_test_sample(const char *relative);
+
+/* Returns: (transfer full): the path of @relative under the project's fixtures/. */
+char *gp_test_fixture(const char *relative);
+
+/* Returns: (transfer full): the path of @relative under the project's data/. */
+char *gp_test_data(const char *relative);
+
+/* Reads a whole file; fails the test (and returns NULL) when it cannot. */
+char *gp_test_read(const char *path, gsize *len);
+
+/* CU_ASSERT_STRING_EQUAL that prints both strings on failure and accepts NULL. */
+#define GP_ASSERT_STR(actual, expected)                                                          \
+  gp_test_assert_str((actual), (expected), __FILE__, __LINE__, #actual)
+void gp_test_assert_str(const char *actual, const char *expected, const char *file, int line,
+                        const char *expr);
+
+#endif
