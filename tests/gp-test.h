@@ -1,10 +1,10 @@
 /* gp-test.h - the small harness every CUnit suite in tests/ shares.
  *
  * A suite file defines `static void test_xxx(void)` functions, lists them in a
- * table with GP_TEST(test_xxx) and ends with GP_TEST_MAIN("suite", table).
- * tests/CMakeLists.txt finds every `static void test_...(void)` definition and
- * registers it as its own CTest test (`suite -t test_xxx`), so one failure names
- * one case.  Without -t the binary runs the whole suite.
+ * table with GP_TEST(test_xxx), one entry a line, and ends with
+ * GP_TEST_MAIN("suite", table).  tests/CMakeLists.txt finds every GP_TEST(...)
+ * entry and registers it as its own CTest test (`suite -t test_xxx`), so one
+ * failure names one case.  Without -t the binary runs the whole suite.
  *
  * Exit status: 0 all passed, 1 some assertion failed, 77 the case skipped itself
  * (tests/CMakeLists.txt maps 77 to CTest's "skipped").

@@ -1,0 +1,472 @@
+/* test_cli.c - the gpsim binary end to end on the bundled contoso lab.
+ *
+ * Runs the real executable, parses its JSON with json-glib and checks the
+ * answers the lab's README promises, the exit codes and the error lines.  The
+ * full JSON of the main job is also compared with a golden file
+ * (fixtures/labs/contoso/expected/); GP_UPDATE_EXPECTED=1 rewrites it.
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sys/wait.h>
+#include <string.h>
+
+#include "gp-test.h"
+
+typedef struct {
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear(Run *run)
+{
+  g_free(run->out);
+  g_free(run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
+
+/* Runs gpsim with @args (NULL-terminated) and collects its status and output. */
+static void
+run_gpsim(Run *run, const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add(argv, (gpointer)args[i]);
+  g_ptr_array_add(argv, NULL);
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
+                    &run->err, &wait_status, &error))
+    CU_FAIL_FATAL(error->message);
+  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+}
+
+static JsonNode *
+parse_json(const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data(parser, text, -1, &error)) {
+    CU_FAIL(error->message);
+    return NULL;
+  }
+  return json_node_copy(json_parser_get_root(parser));
+}
+
+/* The explain JSON of @computer for @right on the bundled lab. */
+static JsonNode *
+explain_json(const char *computer, const char *right)
+{
+  const char *args[] = {"explain", "--computer", computer, "--right", right, "--format", "json",
+                        NULL};
+  g_auto(Run) run = {0};
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  return parse_json(run.out);
+}
+
+static const char *
+member_string(JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member(object, member);
+
+  return node && !JSON_NODE_HOLDS_NULL(node) ? json_node_get_string(node) : NULL;
+}
+
+static JsonObject *
+first_right(JsonNode *root)
+{
+  JsonArray *rights = json_object_get_array_member(json_node_get_object(root), "rights");
+
+  CU_ASSERT_EQUAL_FATAL(json_array_get_length(rights), 1);
+  return json_array_get_object_element(rights, 0);
+}
+
+/* "S-1-5-32-544,S-1-5-19" from a holders array. */
+static char *
+holder_sids(JsonArray *holders)
+{
+  GString *out = g_string_new(NULL);
+
+  for (guint i = 0; i < json_array_get_length(holders); i++) {
+    const char *sid = member_string(json_array_get_object_element(holders, i), "sid");
+    g_string_append_printf(out, "%s%s", i ? "," : "", sid ? sid : "-");
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* "name:STATUS:REASON" for every GPO entry, in order. */
+static char *
+gpo_list(JsonNode *root)
+{
+  JsonArray *gpos = json_object_get_array_member(json_node_get_object(root), "gpos");
+  GString *out = g_string_new(NULL);
+
+  for (guint i = 0; i < json_array_get_length(gpos); i++) {
+    JsonObject *gpo = json_array_get_object_element(gpos, i);
+    const char *reason = member_string(gpo, "reason");
+    g_string_append_printf(out, "%s%s%s%s", i ? " | " : "", member_string(gpo, "name"),
+                           json_object_get_boolean_member(gpo, "enforced") ? "[E]" : "",
+                           reason ? "" : "");
+    if (reason)
+      g_string_append_printf(out, " (%s)", reason);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* "name=outcome" for every definition. */
+static char *
+definition_list(JsonObject *right)
+{
+  JsonArray *definitions = json_object_get_array_member(right, "definitions");
+  GString *out = g_string_new(NULL);
+
+  for (guint i = 0; i < json_array_get_length(definitions); i++) {
+    JsonObject *definition = json_array_get_object_element(definitions, i);
+    g_string_append_printf(out, "%s%s=%s", i ? " " : "", member_string(definition, "name"),
+                           member_string(definition, "outcome"));
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------- lab answers */
+
+#define DEF "S-1-5-32-544,S-1-5-19,S-1-5-20,S-1-5-6"
+#define LEGACY_SVC "S-1-5-21-1004336348-1177238915-682003330-1105"
+
+static const struct {
+  const char *computer;
+  const char *right;
+  const char *source;
+  const char *winner; /* NULL: no GPO wins */
+  const char *holders;
+  gboolean greyed_out;
+  const char *definitions;
+} lab_answers[] = {
+    {"WEB01", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568", TRUE,
+     "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden"},
+    {"web02.contoso.com", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568",
+     TRUE, "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden"},
+    {"APP01", "SeImpersonatePrivilege", "gpo", "Server Baseline", DEF, TRUE,
+     "Server Baseline=won"},
+    {"LEGACY01$", "SeImpersonatePrivilege", "gpo", "Legacy App Rights", DEF "," LEGACY_SVC, TRUE,
+     "Legacy App Rights=won Server Baseline=not-applied"},
+    {"LEGACY01", "SeDebugPrivilege", "gpo", "Contoso Security Baseline", "S-1-5-32-544", TRUE,
+     "Contoso Security Baseline=won Legacy App Rights=overridden"},
+    {"WS01", "SeImpersonatePrivilege", "default", NULL, DEF, FALSE, "Pilot Rights=not-applied"},
+    {"DC01", "SeImpersonatePrivilege", "gpo", "Default Domain Controllers Policy", DEF, TRUE,
+     "Default Domain Controllers Policy=won"},
+    {"KIOSK01", "Impersonate a client after authentication", "default", NULL, DEF, FALSE, ""},
+    {"WEB01", "SeTcbPrivilege", "gpo", "Contoso Security Baseline", "", TRUE,
+     "Contoso Security Baseline=won"},
+};
+
+static void
+test_lab_answers(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(lab_answers); i++) {
+    g_autoptr(JsonNode) root = explain_json(lab_answers[i].computer, lab_answers[i].right);
+    JsonObject *right = first_right(root);
+    JsonNode *winner = json_object_get_member(right, "winner");
+    g_autofree char *holders = holder_sids(json_object_get_array_member(right, "holders"));
+    g_autofree char *definitions = definition_list(right);
+
+    printf("\n  case %u: %s %s", i, lab_answers[i].computer, lab_answers[i].right);
+    GP_ASSERT_STR(member_string(right, "source"), lab_answers[i].source);
+    GP_ASSERT_STR(JSON_NODE_HOLDS_NULL(winner)
+                      ? NULL
+                      : member_string(json_node_get_object(winner), "name"),
+                  lab_answers[i].winner);
+    GP_ASSERT_STR(holders, lab_answers[i].holders);
+    CU_ASSERT_EQUAL(json_object_get_boolean_member(right, "local_greyed_out"),
+                    lab_answers[i].greyed_out);
+    GP_ASSERT_STR(definitions, lab_answers[i].definitions);
+  }
+}
+
+static void
+test_precedence_list_web01(void)
+{
+  g_autoptr(JsonNode) root = explain_json("WEB01", "SeImpersonatePrivilege");
+  g_autofree char *list = gpo_list(root);
+
+  GP_ASSERT_STR(list, "Contoso Security Baseline[E] | Old Web Settings (COMPUTER_SETTINGS_DISABLED)"
+                      " | IIS Web Tier | Server Baseline | Default Domain Policy | HQ Site Settings"
+                      " | Local Group Policy");
+}
+
+static void
+test_precedence_list_blocked_ou(void)
+{
+  g_autoptr(JsonNode) root = explain_json("LEGACY01", "SeImpersonatePrivilege");
+  g_autofree char *list = gpo_list(root);
+
+  GP_ASSERT_STR(list, "Contoso Security Baseline[E] | Legacy App Rights | Local Group Policy"
+                      " | Server Baseline (BLOCKED) | Default Domain Policy (BLOCKED)"
+                      " | HQ Site Settings (BLOCKED)");
+}
+
+static void
+test_precedence_list_disabled_and_dangling(void)
+{
+  g_autoptr(JsonNode) root = explain_json("WS01", "SeImpersonatePrivilege");
+  g_autofree char *list = gpo_list(root);
+
+  GP_ASSERT_STR(list, "Contoso Security Baseline[E] | Workstation Baseline"
+                      " | {A1C0B7E2-5D1F-4C3A-9E61-0B2D5C7A10FF} (GPO_NOT_FOUND)"
+                      " | Default Domain Policy | HQ Site Settings | Local Group Policy"
+                      " | Pilot Rights (LINK_DISABLED)");
+}
+
+static void
+test_computer_block(void)
+{
+  g_autoptr(JsonNode) root = explain_json("DC01", "SeImpersonatePrivilege");
+  JsonObject *computer = json_object_get_object_member(json_node_get_object(root), "computer");
+
+  GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
+  GP_ASSERT_STR(member_string(computer, "name"), "DC01");
+  GP_ASSERT_STR(member_string(computer, "dn"), "CN=DC01,OU=Domain Controllers,DC=contoso,DC=com");
+  GP_ASSERT_STR(member_string(computer, "role"), "domain-controller");
+  GP_ASSERT_STR(member_string(computer, "site"), "HQ");
+}
+
+static void
+test_holder_names(void)
+{
+  g_autoptr(JsonNode) root = explain_json("LEGACY01", "SeImpersonatePrivilege");
+  JsonArray *holders = json_object_get_array_member(first_right(root), "holders");
+  GString *names = g_string_new(NULL);
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < json_array_get_length(holders); i++)
+    g_string_append_printf(names, "%s%s", i ? "; " : "",
+                           member_string(json_array_get_object_element(holders, i), "name"));
+  text = g_string_free(names, FALSE);
+  GP_ASSERT_STR(text, "BUILTIN\\Administrators; NT AUTHORITY\\LOCAL SERVICE; "
+                      "NT AUTHORITY\\NETWORK SERVICE; NT AUTHORITY\\SERVICE; CONTOSO\\svc-legacy");
+}
+
+static void
+test_all_rights_without_right_option(void)
+{
+  const char *args[] = {"explain", "--computer", "WEB01", "--format", "json", NULL};
+  g_auto(Run) run = {0};
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *rights;
+  GString *names = g_string_new(NULL);
+  g_autofree char *text = NULL;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  rights = json_object_get_array_member(json_node_get_object(root), "rights");
+  for (guint i = 0; i < json_array_get_length(rights); i++)
+    g_string_append_printf(names, "%s ",
+                           member_string(json_array_get_object_element(rights, i), "right"));
+  text = g_string_free(names, FALSE);
+  /* Defined by some GPO on WEB01's list, in catalogue order. */
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "SeImpersonatePrivilege "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "SeTimeZonePrivilege "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "SeDebugPrivilege "));
+  CU_ASSERT_PTR_NULL(strstr(text, "SeShutdownPrivilege ")); /* only the workstations' GPO */
+}
+
+static void
+test_local_policy_option(void)
+{
+  g_autofree char *local = gp_test_fixture("labs/contoso/local/WEB01-secedit.inf");
+  const char *args[] = {"explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege",
+                        "--local", local, "--format", "json", NULL};
+  g_auto(Run) run = {0};
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *right;
+  g_autofree char *holders = NULL;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  right = first_right(root);
+  holders = holder_sids(json_object_get_array_member(right, "holders"));
+  GP_ASSERT_STR(member_string(right, "source"), "local");
+  GP_ASSERT_STR(holders, "S-1-5-19,S-1-5-20,S-1-5-32-544,S-1-5-32-568,S-1-5-6");
+}
+
+static void
+test_site_option_none(void)
+{
+  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeTimeZonePrivilege",
+                        "--site", "", "--format", "json", NULL};
+  g_auto(Run) run = {0};
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *computer;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  computer = json_object_get_object_member(json_node_get_object(root), "computer");
+  CU_ASSERT_TRUE(json_node_is_null(json_object_get_member(computer, "site")));
+  GP_ASSERT_STR(member_string(first_right(root), "source"), "default");
+}
+
+static void
+test_text_output_sentences(void)
+{
+  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege",
+                        NULL};
+  const char *ws_args[] = {"explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege",
+                           NULL};
+  g_auto(Run) run = {0};
+  g_auto(Run) ws = {0};
+
+  run_gpsim(&run, args);
+  run_gpsim(&ws, ws_args);
+  CU_ASSERT_EQUAL(run.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "greyed out in secpol.msc because GPO 'IIS Web Tier' "
+                                         "linked at OU=Web,OU=Servers,DC=contoso,DC=com defines it"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "BUILTIN\\IIS_IUSRS"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ws.out, "editable: no applied GPO defines it"));
+}
+
+static void
+test_rsop_jsonl(void)
+{
+  const char *args[] = {"rsop", "--right", "SeImpersonatePrivilege", NULL};
+  g_auto(Run) run = {0};
+  g_auto(GStrv) lines = NULL;
+  guint objects = 0;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  lines = g_strsplit(run.out, "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    g_autoptr(JsonNode) root = NULL;
+    if (!lines[i][0])
+      continue;
+    root = parse_json(lines[i]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+    GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
+    objects++;
+  }
+  CU_ASSERT_EQUAL(objects, 7); /* DC01 APP01 WEB01 WEB02 LEGACY01 WS01 KIOSK01 */
+}
+
+/* ------------------------------------------------------ errors, exits */
+
+static const struct {
+  const char *args[8];
+  int status;
+  const char *stderr_has;
+} error_cases[] = {
+    {{"explain", "--computer", "NOPE", NULL}, 1, "no computer named 'NOPE'"},
+    {{"explain", "--computer", "NOPE", NULL}, 1, "WEB01"},
+    {{"explain", "--computer", "WEB01", "--right", "SeMadeUpPrivilege", NULL},
+     1,
+     "unknown user right 'SeMadeUpPrivilege'"},
+    {{"explain", NULL}, 1, "explain needs --computer"},
+    {{"explain", "--computer", "WEB01", "--format", "xml", NULL}, 1, "--format"},
+    {{"frobnicate", NULL}, 1, "unknown command 'frobnicate'"},
+    {{"explain", "--computer", "WEB01", "--ldif", "/nonexistent/x.ldif", NULL},
+     2,
+     "/nonexistent/x.ldif"},
+    {{"explain", "--computer", "WEB01", "--sysvol", "/nonexistent", NULL}, 2, "/nonexistent"},
+    {{"explain", "--bogus", NULL}, 1, "bogus"},
+};
+
+static void
+test_error_exit_codes(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(error_cases); i++) {
+    g_auto(Run) run = {0};
+    run_gpsim(&run, error_cases[i].args);
+    printf("\n  case %u: status %d, stderr: %s", i, run.status, run.err);
+    CU_ASSERT_EQUAL(run.status, error_cases[i].status);
+    CU_ASSERT_PTR_NOT_NULL(strstr(run.err, error_cases[i].stderr_has));
+    CU_ASSERT_STRING_EQUAL(run.out, "");
+  }
+}
+
+static void
+test_output_file_is_atomic(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("gpsim-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "out.json", NULL);
+  const char *ok_args[] = {"explain", "--computer", "WEB01", "--format", "json", "-o", path, NULL};
+  const char *bad_args[] = {"explain", "--computer", "NOPE", "--format", "json", "-o", path, NULL};
+  g_auto(Run) ok = {0};
+  g_auto(Run) bad = {0};
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  run_gpsim(&ok, ok_args);
+  CU_ASSERT_EQUAL(ok.status, 0);
+  CU_ASSERT_STRING_EQUAL(ok.out, "");
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &before, NULL, NULL));
+  run_gpsim(&bad, bad_args);
+  CU_ASSERT_EQUAL(bad.status, 1);
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &after, NULL, NULL));
+  CU_ASSERT_STRING_EQUAL(before, after); /* an error never truncates an existing output */
+  g_remove(path);
+  g_rmdir(dir);
+}
+
+static void
+test_explicit_sources_match_bundled_lab(void)
+{
+  g_autofree char *ldif = gp_test_fixture("labs/contoso/contoso.ldif");
+  g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
+  const char *explicit_args[] = {"rsop", "--ldif", ldif, "--sysvol", sysvol, NULL};
+  const char *bundled_args[] = {"rsop", NULL};
+  g_auto(Run) explicit_run = {0};
+  g_auto(Run) bundled = {0};
+
+  run_gpsim(&explicit_run, explicit_args);
+  run_gpsim(&bundled, bundled_args);
+  CU_ASSERT_EQUAL(explicit_run.status, 0);
+  CU_ASSERT_EQUAL(bundled.status, 0);
+  CU_ASSERT_STRING_EQUAL(explicit_run.out, bundled.out);
+}
+
+static void
+test_golden_main_job(void)
+{
+  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege",
+                        "--format", "json", NULL};
+  g_autofree char *expected_path =
+      gp_test_fixture("labs/contoso/expected/WEB01-SeImpersonatePrivilege.json");
+  g_autofree char *expected = NULL;
+  g_auto(Run) run = {0};
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  if (g_getenv("GP_UPDATE_EXPECTED"))
+    CU_ASSERT_TRUE(g_file_set_contents(expected_path, run.out, -1, NULL));
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(expected_path, &expected, NULL, NULL));
+  GP_ASSERT_STR(run.out, expected);
+}
+
+static const GpTestCase cases[] = {
+    GP_TEST(test_lab_answers),
+    GP_TEST(test_precedence_list_web01),
+    GP_TEST(test_precedence_list_blocked_ou),
+    GP_TEST(test_precedence_list_disabled_and_dangling),
+    GP_TEST(test_computer_block),
+    GP_TEST(test_holder_names),
+    GP_TEST(test_all_rights_without_right_option),
+    GP_TEST(test_local_policy_option),
+    GP_TEST(test_site_option_none),
+    GP_TEST(test_text_output_sentences),
+    GP_TEST(test_rsop_jsonl),
+    GP_TEST(test_error_exit_codes),
+    GP_TEST(test_output_file_is_atomic),
+    GP_TEST(test_explicit_sources_match_bundled_lab),
+    GP_TEST(test_golden_main_job),
+};
+
+GP_TEST_MAIN("cli", cases)
