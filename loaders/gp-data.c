@@ -100,14 +100,14 @@ add_sid_row(char **fields, guint n_fields, GpModel *model, const char *path, gui
                       "expected 'SID<TAB>name'; reinstall gpsim");
     return FALSE;
   }
-  if (g_str_has_prefix(fields[0], "D-") &&
-      g_ascii_string_to_unsigned(fields[0] + 2, 10, 0, G_MAXUINT32, &rid, NULL)) {
+  if (g_str_has_prefix(fields[0], "D-")
+      && g_ascii_string_to_unsigned(fields[0] + 2, 10, 0, G_MAXUINT32, &rid, NULL)) {
     gp_model_add_domain_account(model, (guint32)rid, fields[1]);
     return TRUE;
   }
   if (!gp_sid_is_valid(fields[0])) {
-    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, path, line,
-                      "'%s' is not a SID; reinstall gpsim", fields[0]);
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, path, line, "'%s' is not a SID; reinstall gpsim",
+                      fields[0]);
     return FALSE;
   }
   gp_model_add_principal(model, fields[0], fields[1]);

@@ -35,10 +35,9 @@ char *gp_text_decode(const char *data, gsize len, const char *file, const char *
  * duplicate keys, lines outside any section.
  * Returns: (transfer full) (nullable) */
 GpSecurityTemplate *gp_inf_load_from_data(const char *data, gsize len, const char *file,
-                                          const GpModel *model, GPtrArray *diags,
-                                          GError **error);
-GpSecurityTemplate *gp_inf_load_file(const char *path, const GpModel *model,
-                                     GPtrArray *diags, GError **error);
+                                          const GpModel *model, GPtrArray *diags, GError **error);
+GpSecurityTemplate *gp_inf_load_file(const char *path, const GpModel *model, GPtrArray *diags,
+                                     GError **error);
 
 /* Parses GPT.INI and returns its [General] Version in @out_version.
  * A missing [General] or Version is an error (MS-GPOL 2.2.4: corrupt). */
@@ -50,7 +49,7 @@ gboolean gp_gptini_load_from_data(const char *data, gsize len, const char *file,
 /* Reads an LDIF file (ldapsearch, ldbsearch, ldifde) into @model; several files
  * may be loaded into one model: objects are merged by DN. */
 gboolean gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
-                                 GPtrArray *diags, GError **error);
+                                GPtrArray *diags, GError **error);
 gboolean gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error);
 
 /* ------------------------------------------------------------------- SYSVOL */

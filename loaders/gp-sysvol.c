@@ -14,8 +14,8 @@
 
 #define MAX_SEARCH_DEPTH 3
 
-static const char *const template_path[] = {"Machine", "Microsoft", "Windows NT", "SecEdit",
-                                            "GptTmpl.inf"};
+static const char *const template_path[]
+    = { "Machine", "Microsoft", "Windows NT", "SecEdit", "GptTmpl.inf" };
 
 static gboolean
 is_symlink(const char *path)
@@ -127,8 +127,8 @@ read_gpt_ini(const char *gpo_dir, FolderContents *out, GPtrArray *diags)
     out->problem = g_strdup_printf("%s has no GPT.INI", gpo_dir);
     return;
   }
-  if (!g_file_get_contents(path, &data, &len, &error) ||
-      !gp_gptini_load_from_data(data, len, path, &out->gpt_version, diags, &error)) {
+  if (!g_file_get_contents(path, &data, &len, &error)
+      || !gp_gptini_load_from_data(data, len, path, &out->gpt_version, diags, &error)) {
     out->state = GP_SYSVOL_UNREADABLE;
     out->problem = g_strdup(error->message);
     return;
@@ -203,7 +203,7 @@ static void
 load_gpo_folder(GpModel *model, const char *gpo_dir, const char *guid, const char *domain,
                 GPtrArray *diags)
 {
-  FolderContents contents = {GP_SYSVOL_READ, FALSE, 0, NULL, NULL};
+  FolderContents contents = { GP_SYSVOL_READ, FALSE, 0, NULL, NULL };
 
   read_gpt_ini(gpo_dir, &contents, diags);
   if (contents.state == GP_SYSVOL_READ)

@@ -1,7 +1,7 @@
 /* gp-diag.c - recoverable findings and load errors; see gp-diag.h. */
 #include "gp-diag.h"
 
-G_DEFINE_QUARK(gp-load-error-quark, gp_load_error)
+G_DEFINE_QUARK(gp - load - error - quark, gp_load_error)
 
 GPtrArray *
 gp_diag_list_new(void)
@@ -20,8 +20,8 @@ gp_diagnostic_free(GpDiagnostic *diag)
 }
 
 void
-gp_diag_add(GPtrArray *diags, GpSeverity severity, const char *file, guint line,
-            const char *format, ...)
+gp_diag_add(GPtrArray *diags, GpSeverity severity, const char *file, guint line, const char *format,
+            ...)
 {
   va_list args;
   GpDiagnostic *diag;

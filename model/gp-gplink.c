@@ -106,7 +106,7 @@ split_entries(const char *raw, GPtrArray *links, const LinkContext *ctx)
 void
 gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *file, guint line)
 {
-  LinkContext ctx = {diags, file, line};
+  LinkContext ctx = { diags, file, line };
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
 
   g_free(som->gplink_raw);

@@ -6,18 +6,18 @@
 #include "gp-names.h"
 
 struct _GpModel {
-  GPtrArray *rights;             /* GpRightInfo* (owned) */
-  GHashTable *rights_by_name;    /* folded constant or display name -> GpRightInfo* */
-  GHashTable *sid_to_name;       /* upper-case SID -> name (owned) */
-  GHashTable *name_to_sid;       /* folded name -> SID (owned) */
-  GHashTable *domain_accounts;   /* RID -> name (owned) */
-  GPtrArray *domains;            /* GpDomain* (owned) */
-  GHashTable *domains_by_dn;     /* normalised DN -> GpDomain* */
-  GPtrArray *soms;               /* GpSom* (owned) */
+  GPtrArray *rights;           /* GpRightInfo* (owned) */
+  GHashTable *rights_by_name;  /* folded constant or display name -> GpRightInfo* */
+  GHashTable *sid_to_name;     /* upper-case SID -> name (owned) */
+  GHashTable *name_to_sid;     /* folded name -> SID (owned) */
+  GHashTable *domain_accounts; /* RID -> name (owned) */
+  GPtrArray *domains;          /* GpDomain* (owned) */
+  GHashTable *domains_by_dn;   /* normalised DN -> GpDomain* */
+  GPtrArray *soms;             /* GpSom* (owned) */
   GHashTable *soms_by_dn;
-  GPtrArray *gpos;               /* GpGpo* (owned) */
+  GPtrArray *gpos; /* GpGpo* (owned) */
   GHashTable *gpos_by_dn;
-  GPtrArray *computers;          /* GpComputer* (owned) */
+  GPtrArray *computers; /* GpComputer* (owned) */
   GHashTable *computers_by_dn;
 };
 
@@ -148,8 +148,14 @@ gp_security_template_free(GpSecurityTemplate *tmpl)
 void
 gp_security_template_add(GpSecurityTemplate *tmpl, GpRightAssignment *assignment)
 {
+  g_autofree char *key = fold(assignment->right);
+  GpRightAssignment *earlier = g_hash_table_lookup(tmpl->by_right, key);
+
+  /* A later line for the same right replaces the earlier one everywhere. */
+  if (earlier)
+    g_ptr_array_remove(tmpl->rights, earlier);
   g_ptr_array_add(tmpl->rights, assignment);
-  g_hash_table_replace(tmpl->by_right, fold(assignment->right), assignment);
+  g_hash_table_replace(tmpl->by_right, g_steal_pointer(&key), assignment);
 }
 
 const GpRightAssignment *
@@ -165,8 +171,8 @@ gp_security_template_lookup(const GpSecurityTemplate *tmpl, const char *right)
 const char *
 gp_role_to_string(GpRole role)
 {
-  static const char *const names[GP_ROLE_COUNT] = {"domain-controller", "member-server",
-                                                   "client", "standalone"};
+  static const char *const names[GP_ROLE_COUNT]
+      = { "domain-controller", "member-server", "client", "standalone" };
 
   return role < GP_ROLE_COUNT ? names[role] : "unknown";
 }
@@ -605,8 +611,8 @@ sam_matches(const char *sam, const char *name)
   if (g_ascii_strcasecmp(sam, name) == 0)
     return TRUE;
   /* "WEB01" matches "WEB01$" */
-  return len > 1 && sam[len - 1] == '$' && strlen(name) == len - 1 &&
-         g_ascii_strncasecmp(sam, name, len - 1) == 0;
+  return len > 1 && sam[len - 1] == '$' && strlen(name) == len - 1
+         && g_ascii_strncasecmp(sam, name, len - 1) == 0;
 }
 
 static gboolean

@@ -71,16 +71,17 @@ void gp_inf_section_add_entry(GpInfSection *section, const char *key, const char
 
 /* A parsed security template (GptTmpl.inf or a secedit export). */
 typedef struct {
-  char *file;              /* (nullable) */
-  GPtrArray *rights;       /* GpRightAssignment*, file order */
-  GHashTable *by_right;    /* case-folded right -> GpRightAssignment* (borrowed) */
-  GPtrArray *sections;     /* GpInfSection*, every section except [Privilege Rights] */
+  char *file;           /* (nullable) */
+  GPtrArray *rights;    /* GpRightAssignment*, file order */
+  GHashTable *by_right; /* case-folded right -> GpRightAssignment* (borrowed) */
+  GPtrArray *sections;  /* GpInfSection*, every section except [Privilege Rights] */
 } GpSecurityTemplate;
 
 GpSecurityTemplate *gp_security_template_new(const char *file);
 void gp_security_template_free(GpSecurityTemplate *tmpl);
 /* Takes ownership of @assignment.  A second assignment of the same right
- * replaces the first in by_right (the caller warns about duplicates). */
+ * replaces the first, in rights and in by_right (the caller warns about
+ * duplicates). */
 void gp_security_template_add(GpSecurityTemplate *tmpl, GpRightAssignment *assignment);
 /* Returns: (nullable) (transfer none): the assignment of @right, any case. */
 const GpRightAssignment *gp_security_template_lookup(const GpSecurityTemplate *tmpl,
@@ -132,9 +133,9 @@ typedef enum {
 #define GP_SOM_BLOCK_INHERITANCE 1u
 
 typedef struct {
-  char *gpo_dn;    /* as written, "LDAP://" removed */
-  char *gpo_guid;  /* (nullable) "{UPPER}" taken from the DN */
-  guint options;   /* GpLinkFlags bits as written */
+  char *gpo_dn;     /* as written, "LDAP://" removed */
+  char *gpo_guid;   /* (nullable) "{UPPER}" taken from the DN */
+  guint options;    /* GpLinkFlags bits as written */
   guint link_order; /* 1 = highest precedence within its SOM */
 } GpLink;
 
@@ -156,8 +157,7 @@ typedef struct {
  * @file:@line; the well-formed entries are kept.  NULL, "" and " " mean no links.
  * This is the single place where string position becomes link order: the last
  * entry is link order 1 (precedence-rules.md 1.4). */
-void gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *file,
-                       guint line);
+void gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *file, guint line);
 
 /* -------------------------------------------------------------------- GPOs */
 
@@ -169,11 +169,11 @@ typedef enum {
 } GpSysvolState;
 
 typedef struct {
-  char *guid;         /* "{UPPER}" */
-  char *dn;           /* (nullable) when known only from SYSVOL */
-  char *display_name; /* (nullable) */
-  gboolean in_directory; /* seen as a groupPolicyContainer object */
-  guint flags;           /* 1 user half disabled, 2 computer half disabled */
+  char *guid;             /* "{UPPER}" */
+  char *dn;               /* (nullable) when known only from SYSVOL */
+  char *display_name;     /* (nullable) */
+  gboolean in_directory;  /* seen as a groupPolicyContainer object */
+  guint flags;            /* 1 user half disabled, 2 computer half disabled */
   guint32 version_number; /* GPC: user << 16 | computer */
   gboolean has_functionality_version;
   gint functionality_version;
@@ -181,8 +181,8 @@ typedef struct {
   char *file_sys_path;           /* (nullable) */
   GpSysvolState sysvol;
   gboolean has_gpt_ini;
-  guint32 gpt_version;  /* GPT.INI [General] Version */
-  char *sysvol_problem; /* (nullable) why the folder was unreadable */
+  guint32 gpt_version;                  /* GPT.INI [General] Version */
+  char *sysvol_problem;                 /* (nullable) why the folder was unreadable */
   GpSecurityTemplate *machine_template; /* (nullable) GptTmpl.inf */
   char *file;
   guint line;

@@ -173,7 +173,7 @@ gp_dn_to_dns_name(const char *dn)
 
 /* ------------------------------------------------------------------ GUIDs */
 
-static const int guid_group_lengths[] = {8, 4, 4, 4, 12};
+static const int guid_group_lengths[] = { 8, 4, 4, 4, 12 };
 
 /* TRUE when @p starts with 36 characters of the form 8-4-4-4-12 hex. */
 static gboolean
@@ -269,8 +269,8 @@ gp_sid_from_binary(const guint8 *data, gsize len)
   g_string_append_printf(out, "S-1-%" G_GUINT64_FORMAT, authority);
   for (guint i = 0; i < count; i++) {
     const guint8 *sub = data + 8 + 4 * i;
-    guint32 value = (guint32)sub[0] | (guint32)sub[1] << 8 | (guint32)sub[2] << 16 |
-                    (guint32)sub[3] << 24;
+    guint32 value
+        = (guint32)sub[0] | (guint32)sub[1] << 8 | (guint32)sub[2] << 16 | (guint32)sub[3] << 24;
     g_string_append_printf(out, "-%u", value);
   }
   return g_string_free(out, FALSE);

@@ -1,0 +1,1167 @@
+/* gp-ldif.c - LDIF (RFC 2849) as ldapsearch, ldbsearch and ldifde write it.
+ *
+ * Exports gp_ldif_load_from_data() and gp_ldif_load_file() (gp-loaders.h).
+ *
+ * Three stages, so that a syntax error leaves the model untouched:
+ *  1. split: decoded text -> groups of logical lines (continuations unfolded,
+ *     comments dropped, blank lines end a group), each line keeping the number of
+ *     its first physical line;
+ *  2. parse: each group -> one LdifRecord (DN plus decoded attribute values), or
+ *     nothing for `version:` lines and ldapsearch trailers;
+ *  3. apply: each record is dispatched on its objectClass into the model.
+ * Only stages 1 and 2 can fail; stage 3 reports problems as diagnostics.
+ */
+#include "gp-loaders.h"
+
+#include <string.h>
+
+#include "gp-names.h"
+
+/* A logical line longer than this after unfolding is skipped: no attribute gpsim
+ * reads comes near it, and it bounds the memory one line can take. */
+#define LDIF_MAX_LINE (1024u * 1024u)
+/* How much of an over-long line is kept, to name it in the warning. */
+#define LDIF_LONG_LINE_HEAD 64u
+/* How much of a value is quoted in a message. */
+#define LDIF_QUOTE_CHARS 80
+
+/* ------------------------------------------------------------------ records */
+
+typedef struct {
+  char *text;        /* unfolded, without line end; only a head when too_long */
+  guint line;        /* first physical line */
+  gboolean too_long; /* over LDIF_MAX_LINE: reported and skipped */
+} LdifLine;
+
+typedef struct {
+  char *name;  /* attribute type as written, options (";binary") removed */
+  char *value; /* decoded bytes, NUL-terminated; may hold NULs when base64 */
+  gsize len;
+  gboolean base64;
+  guint line;
+} LdifAttr;
+
+typedef enum {
+  LDIF_CLASS_NONE, /* no objectClass at all */
+  LDIF_CLASS_OTHER,
+  LDIF_CLASS_DOMAIN,
+  LDIF_CLASS_OU,
+  LDIF_CLASS_SITE,
+  LDIF_CLASS_CONTAINER,
+  LDIF_CLASS_GPC,
+  LDIF_CLASS_COMPUTER,
+  LDIF_CLASS_CROSSREF,
+} LdifClass;
+
+typedef struct {
+  char *dn;
+  guint line;
+  GPtrArray *attrs;       /* LdifAttr*, file order */
+  LdifClass cls;          /* set before applying */
+  const char *class_name; /* (nullable) borrowed from attrs, for the note */
+} LdifRecord;
+
+typedef struct {
+  char *name; /* class as first written */
+  guint count;
+} LdifIgnored;
+
+/* Everything the stages share for one file. */
+typedef struct {
+  const char *file; /* name used in messages and records */
+  GpModel *model;
+  GPtrArray *diags;
+  GArray *ignored; /* LdifIgnored, first-seen order */
+} LdifLoad;
+
+static void
+ldif_line_free(LdifLine *line)
+{
+  if (line == NULL)
+    return;
+  g_free(line->text);
+  g_free(line);
+}
+
+static void
+ldif_attr_free(LdifAttr *attr)
+{
+  if (attr == NULL)
+    return;
+  g_free(attr->name);
+  g_free(attr->value);
+  g_free(attr);
+}
+
+static LdifRecord *
+ldif_record_new(guint line)
+{
+  LdifRecord *rec = g_new0(LdifRecord, 1);
+
+  rec->line = line;
+  rec->attrs = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_attr_free);
+  return rec;
+}
+
+static void
+ldif_record_free(LdifRecord *rec)
+{
+  if (rec == NULL)
+    return;
+  g_free(rec->dn);
+  g_ptr_array_unref(rec->attrs);
+  g_free(rec);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(LdifRecord, ldif_record_free)
+
+static void
+ldif_ignored_clear(gpointer data)
+{
+  g_free(((LdifIgnored *)data)->name);
+}
+
+/* Returns: (transfer full): @text made printable for a message: valid UTF-8, no
+ * control characters, cut after LDIF_QUOTE_CHARS characters. */
+static char *
+quote(const char *text, gssize len)
+{
+  g_autofree char *valid = g_utf8_make_valid(text, len);
+
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      *p = '?';
+  if (g_utf8_strlen(valid, -1) <= LDIF_QUOTE_CHARS)
+    return g_steal_pointer(&valid);
+  g_autofree char *head = g_utf8_substring(valid, 0, LDIF_QUOTE_CHARS);
+  return g_strconcat(head, "...", NULL);
+}
+
+static gboolean
+is_blank(const char *p, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (p[i] != ' ' && p[i] != '\t')
+      return FALSE;
+  return TRUE;
+}
+
+/* -------------------------------------------------------- stage 1: unfolding */
+
+typedef struct {
+  const char *file;
+  GPtrArray *groups;  /* GPtrArray of LdifLine*, one per record */
+  GPtrArray *current; /* (nullable) group being filled */
+  GString *open;      /* (nullable) logical line being unfolded */
+  guint open_line;
+  gboolean open_too_long;
+  gboolean in_comment; /* continuations of a comment are comment too */
+  gboolean after_blank;
+} LdifSplitter;
+
+static void
+splitter_close_line(LdifSplitter *sp)
+{
+  LdifLine *line;
+
+  if (sp->open == NULL)
+    return;
+  line = g_new0(LdifLine, 1);
+  line->line = sp->open_line;
+  line->too_long = sp->open_too_long;
+  line->text = g_string_free(g_steal_pointer(&sp->open), FALSE);
+  if (sp->current == NULL)
+    sp->current = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_line_free);
+  g_ptr_array_add(sp->current, line);
+}
+
+static void
+splitter_end_group(LdifSplitter *sp)
+{
+  splitter_close_line(sp);
+  if (sp->current != NULL)
+    g_ptr_array_add(sp->groups, g_steal_pointer(&sp->current));
+}
+
+static void
+splitter_append(LdifSplitter *sp, const char *p, gsize len)
+{
+  if (sp->open_too_long)
+    return;
+  if (sp->open->len + len > LDIF_MAX_LINE) {
+    /* Keep only a head, enough to say which attribute was dropped. */
+    g_string_append_len(sp->open, p, MIN(len, LDIF_LONG_LINE_HEAD));
+    g_string_truncate(sp->open, MIN(sp->open->len, LDIF_LONG_LINE_HEAD));
+    sp->open_too_long = TRUE;
+    return;
+  }
+  g_string_append_len(sp->open, p, (gssize)len);
+}
+
+static gboolean
+splitter_continue(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError **error)
+{
+  if (sp->in_comment)
+    return TRUE;
+  if (sp->open == NULL && sp->after_blank) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, sp->file, lineno,
+                      "continuation line (starting with a space) follows a blank line; "
+                      "remove the blank line or the leading space");
+    return FALSE;
+  }
+  if (sp->open == NULL) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, sp->file, lineno,
+                      "file starts with a continuation line (starting with a space); "
+                      "an LDIF file starts with 'dn:', 'version:' or a '#' comment");
+    return FALSE;
+  }
+  splitter_append(sp, p + 1, len - 1);
+  return TRUE;
+}
+
+/* Feeds one physical line, without its line end. */
+static gboolean
+splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError **error)
+{
+  /* A line of blanks only is taken as the blank line it looks like: a real fold
+   * never leaves a continuation made of spaces alone. */
+  gboolean blank = is_blank(p, len);
+
+  if (!blank && p[0] == ' ')
+    return splitter_continue(sp, p, len, lineno, error);
+  splitter_close_line(sp);
+  sp->in_comment = FALSE;
+  sp->after_blank = blank;
+  if (blank) {
+    splitter_end_group(sp);
+  } else if (p[0] == '#') {
+    sp->in_comment = TRUE;
+  } else {
+    sp->open = g_string_new(NULL);
+    sp->open_line = lineno;
+    sp->open_too_long = FALSE;
+    splitter_append(sp, p, len);
+  }
+  return TRUE;
+}
+
+/* Splits @text into groups of logical lines, one group per record.
+ * Returns: FALSE with @error on a continuation line with nothing to continue. */
+static gboolean
+split_groups(const char *text, const char *file, GPtrArray *groups, GError **error)
+{
+  LdifSplitter sp = { .file = file, .groups = groups };
+  const char *p = text;
+  guint lineno = 0;
+  gboolean ok = TRUE;
+
+  while (ok && *p != '\0') {
+    const char *nl = strchr(p, '\n');
+    gsize len = nl != NULL ? (gsize)(nl - p) : strlen(p);
+    gsize content = len;
+
+    if (content > 0 && p[content - 1] == '\r')
+      content--;
+    ok = splitter_feed(&sp, p, content, ++lineno, error);
+    p = nl != NULL ? nl + 1 : p + len;
+  }
+  /* Also on error: what was read goes to @groups, which the caller frees. */
+  splitter_end_group(&sp);
+  return ok;
+}
+
+/* ------------------------------------------------------- stage 2: records */
+
+typedef enum {
+  LDIF_VALUE_PLAIN,
+  LDIF_VALUE_BASE64,
+  LDIF_VALUE_URL,
+} LdifValueKind;
+
+/* One "name;options: value" line cut into its parts. */
+typedef struct {
+  char *name; /* (transfer full) options removed */
+  LdifValueKind kind;
+  const char *value; /* borrowed from the line, leading FILL spaces removed */
+} LdifField;
+
+static void
+ldif_field_clear(LdifField *field)
+{
+  g_clear_pointer(&field->name, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LdifField, ldif_field_clear)
+
+static gboolean
+is_attribute_description(const char *p, gsize len)
+{
+  if (len == 0)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '.' && p[i] != ';' && p[i] != '_')
+      return FALSE;
+  return p[0] != ';';
+}
+
+static gboolean
+split_field(const LdifLoad *ld, const LdifLine *line, LdifField *field, GError **error)
+{
+  const char *colon = strchr(line->text, ':');
+  const char *value;
+
+  if (colon == NULL) {
+    g_autofree char *shown = quote(line->text, -1);
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
+                      "line '%s' has no ':' separator; LDIF lines read 'attribute: value' "
+                      "and continuation lines start with one space",
+                      shown);
+    return FALSE;
+  }
+  if (!is_attribute_description(line->text, (gsize)(colon - line->text))) {
+    g_autofree char *shown = quote(line->text, colon - line->text);
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
+                      "'%s' is not an attribute name; LDIF lines read 'attribute: value'", shown);
+    return FALSE;
+  }
+  field->name = g_strndup(line->text, strcspn(line->text, ";:"));
+  value = colon + 1;
+  field->kind = LDIF_VALUE_PLAIN;
+  if (*value == ':' || *value == '<') {
+    field->kind = *value == ':' ? LDIF_VALUE_BASE64 : LDIF_VALUE_URL;
+    value++;
+  }
+  while (*value == ' ')
+    value++;
+  field->value = value;
+  return TRUE;
+}
+
+static gboolean
+is_base64_char(char c)
+{
+  return g_ascii_isalnum(c) || c == '+' || c == '/';
+}
+
+/* g_base64_decode() skips characters outside the alphabet, so a damaged value
+ * would decode to other bytes without complaint: check it first. */
+static gboolean
+is_base64(const char *text, gsize len)
+{
+  gsize padding = 0;
+
+  if (len % 4 != 0)
+    return FALSE;
+  while (padding < 2 && padding < len && text[len - 1 - padding] == '=')
+    padding++;
+  for (gsize i = 0; i < len - padding; i++)
+    if (!is_base64_char(text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Returns: (transfer full) (nullable): the decoded bytes, NUL-terminated, or NULL
+ * when @text is not base64. */
+static char *
+decode_base64(const char *text, gsize *out_len)
+{
+  g_autofree char *trimmed = g_strdup(text);
+  gsize len;
+
+  /* Trailing blanks are not base64 but are harmless when a tool leaves them. */
+  g_strchomp(trimmed);
+  len = strlen(trimmed);
+  if (!is_base64(trimmed, len))
+    return NULL;
+  if (len == 0) {
+    *out_len = 0;
+    return g_strdup("");
+  }
+  guchar *raw = g_base64_decode(trimmed, out_len);
+  char *value = g_malloc(*out_len + 1);
+  memcpy(value, raw, *out_len);
+  value[*out_len] = '\0';
+  g_free(raw);
+  return value;
+}
+
+/* The DN of a record: plain or base64, never a URL. */
+static gboolean
+decode_dn(const LdifLoad *ld, const LdifLine *line, const LdifField *field, char **out_dn,
+          GError **error)
+{
+  gsize len = 0;
+  g_autofree char *dn = NULL;
+  g_autofree char *shown = NULL;
+
+  if (field->kind == LDIF_VALUE_PLAIN) {
+    *out_dn = g_strdup(field->value);
+    return TRUE;
+  }
+  if (field->kind == LDIF_VALUE_URL) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
+                      "'dn:<' gives the DN as a URL, which LDIF does not allow; "
+                      "write 'dn: value' or 'dn:: base64'");
+    return FALSE;
+  }
+  dn = decode_base64(field->value, &len);
+  if (dn != NULL && g_utf8_validate(dn, (gssize)len, NULL)) {
+    *out_dn = g_steal_pointer(&dn);
+    return TRUE;
+  }
+  shown = quote(field->value, -1);
+  gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
+                    "'dn:: %s' is not a base64-encoded UTF-8 DN; fix or remove this record", shown);
+  return FALSE;
+}
+
+/* Adds one attribute line to @rec; bad values are reported and skipped. */
+static void
+record_add_field(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, const LdifField *field)
+{
+  LdifAttr *attr;
+  gsize len = strlen(field->value);
+  g_autofree char *value = NULL;
+
+  if (field->kind == LDIF_VALUE_URL) {
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+                "value of '%s' is a URL ('%s:<'), which gpsim does not fetch; attribute skipped",
+                field->name, field->name);
+    return;
+  }
+  if (field->kind == LDIF_VALUE_BASE64) {
+    value = decode_base64(field->value, &len);
+    if (value == NULL) {
+      g_autofree char *shown = quote(field->value, -1);
+      gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+                  "value of '%s' is not valid base64 ('%s'); attribute skipped", field->name,
+                  shown);
+      return;
+    }
+  }
+  attr = g_new0(LdifAttr, 1);
+  attr->name = g_strdup(field->name);
+  attr->value = value != NULL ? g_steal_pointer(&value) : g_strdup(field->value);
+  attr->len = len;
+  attr->base64 = field->kind == LDIF_VALUE_BASE64;
+  attr->line = line->line;
+  g_ptr_array_add(rec->attrs, attr);
+}
+
+typedef enum {
+  LDIF_STEP_OK,
+  LDIF_STEP_DROP, /* record reported and skipped */
+  LDIF_STEP_ERROR,
+} LdifStep;
+
+static LdifStep
+check_changetype(const LdifLoad *ld, const LdifRecord *rec, const LdifLine *line,
+                 const LdifField *field)
+{
+  g_autofree char *shown = NULL;
+  g_autofree char *dn = NULL;
+
+  if (field->kind == LDIF_VALUE_PLAIN && g_ascii_strcasecmp(field->value, "add") == 0)
+    return LDIF_STEP_OK;
+  shown = quote(field->value, -1);
+  dn = quote(rec->dn, -1);
+  gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+              "record '%s' has changetype '%s'; gpsim reads only entries and 'add' records, "
+              "record skipped",
+              dn, shown);
+  return LDIF_STEP_DROP;
+}
+
+static LdifStep
+parse_attribute_line(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, GError **error)
+{
+  g_auto(LdifField) field = { 0 };
+
+  if (line->too_long) {
+    g_autofree char *shown = quote(line->text, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+                "line '%s' is longer than 1 MiB after unfolding; attribute skipped", shown);
+    return LDIF_STEP_OK;
+  }
+  if (!split_field(ld, line, &field, error))
+    return LDIF_STEP_ERROR;
+  if (g_ascii_strcasecmp(field.name, "dn") == 0) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
+                      "second 'dn:' inside one record; separate records with a blank line");
+    return LDIF_STEP_ERROR;
+  }
+  if (g_ascii_strcasecmp(field.name, "changetype") == 0)
+    return check_changetype(ld, rec, line, &field);
+  record_add_field(ld, rec, line, &field);
+  return LDIF_STEP_OK;
+}
+
+/* Skips a leading `version:` line.  Returns: the index of the first other line. */
+static guint
+skip_version(const LdifLoad *ld, GPtrArray *group)
+{
+  const LdifLine *line = group->pdata[0];
+  g_autofree char *value = NULL;
+
+  if (line->too_long || g_ascii_strncasecmp(line->text, "version:", 8) != 0)
+    return 0;
+  value = g_strstrip(g_strdup(line->text + 8));
+  if (strcmp(value, "1") != 0) {
+    g_autofree char *shown = quote(value, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+                "LDIF version '%s' is not 1; reading the file as version 1", shown);
+  }
+  return 1;
+}
+
+static gboolean
+is_trailer(const char *name)
+{
+  return g_ascii_strcasecmp(name, "search") == 0 || g_ascii_strcasecmp(name, "result") == 0
+         || g_ascii_strcasecmp(name, "ref") == 0;
+}
+
+/* ldapsearch ends with "search: N" / "result: 0 Success" and prints referrals as
+ * "ref:" groups: no entry, but a failed search means the export is incomplete. */
+static void
+check_trailer(const LdifLoad *ld, GPtrArray *group, guint start)
+{
+  for (guint i = start; i < group->len; i++) {
+    const LdifLine *line = group->pdata[i];
+    const char *value;
+
+    if (line->too_long || g_ascii_strncasecmp(line->text, "result:", 7) != 0)
+      continue;
+    value = line->text + 7;
+    while (*value == ' ')
+      value++;
+    if (value[0] == '0' && (value[1] == '\0' || value[1] == ' '))
+      continue;
+    g_autofree char *shown = quote(value, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+                "ldapsearch reported 'result: %s'; the export may be incomplete", shown);
+  }
+}
+
+/* Reads the first line of a record: its DN.  Returns: (transfer full) (nullable):
+ * the record, or NULL when the group holds none (@error tells whether it failed). */
+static LdifRecord *
+parse_record_head(const LdifLoad *ld, GPtrArray *group, guint start, GError **error)
+{
+  const LdifLine *first = group->pdata[start];
+  g_auto(LdifField) field = { 0 };
+  g_autoptr(LdifRecord) rec = NULL;
+
+  if (first->too_long) {
+    g_autofree char *shown = quote(first->text, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, first->line,
+                "line '%s' is longer than 1 MiB after unfolding; record skipped", shown);
+    return NULL;
+  }
+  if (!split_field(ld, first, &field, error))
+    return NULL;
+  if (is_trailer(field.name)) {
+    check_trailer(ld, group, start);
+    return NULL;
+  }
+  if (g_ascii_strcasecmp(field.name, "dn") != 0) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, first->line,
+                      "record starts with '%s:', not 'dn:'; every LDIF record starts with "
+                      "its DN (is a blank line misplaced?)",
+                      field.name);
+    return NULL;
+  }
+  rec = ldif_record_new(first->line);
+  if (!decode_dn(ld, first, &field, &rec->dn, error))
+    return NULL;
+  return g_steal_pointer(&rec);
+}
+
+static gboolean
+parse_group(const LdifLoad *ld, GPtrArray *group, GPtrArray *records, GError **error)
+{
+  guint start = skip_version(ld, group);
+  GError *local = NULL;
+  g_autoptr(LdifRecord) rec = NULL;
+
+  if (start >= group->len)
+    return TRUE;
+  rec = parse_record_head(ld, group, start, &local);
+  if (rec == NULL) {
+    if (local == NULL)
+      return TRUE;
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  for (guint i = start + 1; i < group->len; i++) {
+    LdifStep step = parse_attribute_line(ld, rec, group->pdata[i], error);
+    if (step == LDIF_STEP_ERROR)
+      return FALSE;
+    if (step == LDIF_STEP_DROP)
+      return TRUE;
+  }
+  g_ptr_array_add(records, g_steal_pointer(&rec));
+  return TRUE;
+}
+
+/* --------------------------------------------------------- record accessors */
+
+/* Returns: (nullable) (transfer none): the last value of @name, any case. */
+static const LdifAttr *
+record_attr(const LdifRecord *rec, const char *name)
+{
+  for (guint i = rec->attrs->len; i > 0; i--) {
+    const LdifAttr *attr = rec->attrs->pdata[i - 1];
+    if (g_ascii_strcasecmp(attr->name, name) == 0)
+      return attr;
+  }
+  return NULL;
+}
+
+static gboolean
+attr_is_text(const LdifAttr *attr)
+{
+  return g_utf8_validate(attr->value, (gssize)attr->len, NULL);
+}
+
+/* Returns: (nullable) (transfer none): the last value of @name as text.  A value
+ * that is not UTF-8 (base64 of binary bytes) is reported and ignored. */
+static const char *
+record_text(const LdifLoad *ld, const LdifRecord *rec, const char *name)
+{
+  const LdifAttr *attr = record_attr(rec, name);
+
+  if (attr == NULL)
+    return NULL;
+  if (!attr_is_text(attr)) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+                "value of '%s' on '%s' is not UTF-8 text; attribute ignored", name, dn);
+    return NULL;
+  }
+  return attr->value;
+}
+
+/* Parses the last value of @name as a whole decimal number in [@min, @max].
+ * Returns: TRUE with @out set; FALSE when absent, or bad (then reported). */
+static gboolean
+record_integer(const LdifLoad *ld, const LdifRecord *rec, const char *name, gint64 min, gint64 max,
+               gint64 *out)
+{
+  const char *text = record_text(ld, rec, name);
+  g_autofree char *trimmed = NULL;
+  const LdifAttr *attr;
+
+  if (text == NULL)
+    return FALSE;
+  trimmed = g_strstrip(g_strdup(text));
+  if (g_ascii_string_to_signed(trimmed, 10, min, max, out, NULL))
+    return TRUE;
+  attr = record_attr(rec, name);
+  g_autofree char *shown = quote(text, -1);
+  gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+              "value '%s' of '%s' is not an integer in %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
+              "; attribute ignored",
+              shown, name, min, max);
+  return FALSE;
+}
+
+/* 32-bit fields (flags, versionNumber, userAccountControl, gPOptions): AD stores
+ * them as signed INTEGER, so a tool may print a set high bit as a negative value;
+ * both spellings give the same bits. */
+static gboolean
+record_bits32(const LdifLoad *ld, const LdifRecord *rec, const char *name, guint32 *out)
+{
+  gint64 value;
+
+  if (!record_integer(ld, rec, name, G_MININT32, G_MAXUINT32, &value))
+    return FALSE;
+  *out = (guint32)value;
+  return TRUE;
+}
+
+/* Replaces *@field with a copy of @value when @value is set: later records of the
+ * same DN fill or overwrite what earlier ones gave, never erase it. */
+static void
+set_string(char **field, const char *value)
+{
+  if (value == NULL)
+    return;
+  g_free(*field);
+  *field = g_strdup(value);
+}
+
+static void
+set_location(const LdifLoad *ld, const LdifRecord *rec, char **file, guint *line)
+{
+  set_string(file, ld->file);
+  *line = rec->line;
+}
+
+/* Returns: (transfer full) (nullable): objectSid as "S-1-...", text (ldbsearch) or
+ * binary (objectSid::); a value that is neither is reported. */
+static char *
+record_sid(const LdifLoad *ld, const LdifRecord *rec)
+{
+  const LdifAttr *attr = record_attr(rec, "objectSid");
+  char *sid = NULL;
+
+  if (attr == NULL)
+    return NULL;
+  /* Upper case: the principal directory and the SIDs of templates use "S-1-". */
+  if (attr_is_text(attr) && gp_sid_is_valid(attr->value))
+    return g_ascii_strup(attr->value, -1);
+  if (attr->base64)
+    sid = gp_sid_from_binary((const guint8 *)attr->value, attr->len);
+  if (sid == NULL) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+                "objectSid of '%s' is neither 'S-1-...' text nor a binary SID; ignored", dn);
+  }
+  return sid;
+}
+
+/* --------------------------------------------------------- stage 3: classes */
+
+typedef struct {
+  const char *name;
+  LdifClass cls;
+  int rank; /* how specific: a computer is also a user, a GPC also a container */
+} LdifClassInfo;
+
+static const LdifClassInfo known_classes[] = {
+  { "top", LDIF_CLASS_OTHER, 0 },
+  { "person", LDIF_CLASS_OTHER, 1 },
+  { "organizationalPerson", LDIF_CLASS_OTHER, 1 },
+  { "domain", LDIF_CLASS_OTHER, 1 },
+  { "container", LDIF_CLASS_CONTAINER, 1 },
+  { "user", LDIF_CLASS_OTHER, 2 },
+  { "group", LDIF_CLASS_OTHER, 2 },
+  { "domainDNS", LDIF_CLASS_DOMAIN, 2 },
+  { "organizationalUnit", LDIF_CLASS_OU, 2 },
+  { "site", LDIF_CLASS_SITE, 2 },
+  { "groupPolicyContainer", LDIF_CLASS_GPC, 2 },
+  { "crossRef", LDIF_CLASS_CROSSREF, 2 },
+  { "computer", LDIF_CLASS_COMPUTER, 3 },
+};
+
+static const LdifClassInfo *
+lookup_class(const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(known_classes); i++)
+    if (g_ascii_strcasecmp(known_classes[i].name, name) == 0)
+      return &known_classes[i];
+  return NULL;
+}
+
+/* Exports list objectClass from top to the most specific class, so the last value
+ * names the object.  A directory may also return the values in another order (they
+ * are a set): when the last value is a class we know, the most specific known
+ * class listed wins.  An unknown last value (msDS-GroupManagedServiceAccount)
+ * stays the object's class. */
+static void
+record_classify(LdifRecord *rec)
+{
+  const LdifAttr *last = NULL;
+  const LdifClassInfo *best = NULL;
+
+  for (guint i = 0; i < rec->attrs->len; i++) {
+    const LdifAttr *attr = rec->attrs->pdata[i];
+    const LdifClassInfo *info;
+
+    if (g_ascii_strcasecmp(attr->name, "objectClass") != 0 || !attr_is_text(attr))
+      continue;
+    last = attr;
+    info = lookup_class(attr->value);
+    if (info != NULL && (best == NULL || info->rank >= best->rank))
+      best = info;
+  }
+  rec->cls = LDIF_CLASS_NONE;
+  if (last == NULL)
+    return;
+  rec->class_name = last->value;
+  rec->cls = LDIF_CLASS_OTHER;
+  if (lookup_class(last->value) == NULL)
+    return;
+  rec->class_name = best->name;
+  rec->cls = best->cls;
+}
+
+/* Reads gPLink and gPOptions, common to sites, domains and OUs. */
+static void
+apply_som_fields(const LdifLoad *ld, const LdifRecord *rec, GpSom *som)
+{
+  const char *gplink = record_text(ld, rec, "gPLink");
+  guint32 options;
+
+  if (gplink != NULL)
+    gp_som_set_gplink(som, gplink, ld->diags, ld->file, record_attr(rec, "gPLink")->line);
+  if (record_bits32(ld, rec, "gPOptions", &options))
+    som->gp_options = options;
+  /* The location worth showing is where the links were read. */
+  if (som->file == NULL || gplink != NULL)
+    set_location(ld, rec, &som->file, &som->line);
+}
+
+static gboolean
+apply_domain(const LdifLoad *ld, const LdifRecord *rec)
+{
+  g_autofree char *dns_name = gp_dn_to_dns_name(rec->dn);
+  g_autofree char *sid = NULL;
+  GpDomain *domain;
+  GpSom *som;
+
+  if (dns_name == NULL) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, rec->line,
+                "domainDNS object '%s' has no DC= components; record skipped", dn);
+    return TRUE;
+  }
+  domain = gp_model_ensure_domain(ld->model, rec->dn);
+  set_string(&domain->dns_name, dns_name);
+  sid = record_sid(ld, rec);
+  set_string(&domain->sid, sid);
+  som = gp_model_ensure_som(ld->model, rec->dn, GP_SOM_DOMAIN);
+  set_string(&som->name, dns_name);
+  apply_som_fields(ld, rec, som);
+  return TRUE;
+}
+
+static gboolean
+apply_ou(const LdifLoad *ld, const LdifRecord *rec)
+{
+  g_autofree char *name = gp_dn_first_value(rec->dn);
+  GpSom *som = gp_model_ensure_som(ld->model, rec->dn, GP_SOM_OU);
+
+  set_string(&som->name, name);
+  apply_som_fields(ld, rec, som);
+  return TRUE;
+}
+
+static gboolean
+apply_site(const LdifLoad *ld, const LdifRecord *rec)
+{
+  g_autofree char *rdn = gp_dn_first_value(rec->dn);
+  const char *cn = record_text(ld, rec, "cn");
+  GpSom *som = gp_model_ensure_som(ld->model, rec->dn, GP_SOM_SITE);
+
+  set_string(&som->name, cn != NULL ? cn : rdn);
+  apply_som_fields(ld, rec, som);
+  return TRUE;
+}
+
+/* Returns: FALSE, so the container is counted among the unused records. */
+static gboolean
+apply_container(const LdifLoad *ld, const LdifRecord *rec)
+{
+  const LdifAttr *gplink = record_attr(rec, "gPLink");
+
+  if (gplink != NULL) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, gplink->line,
+                "gPLink on container '%s' is ignored: Group Policy applies links of sites, "
+                "domains and OUs only",
+                dn);
+  }
+  return FALSE;
+}
+
+static gboolean
+apply_gpc(const LdifLoad *ld, const LdifRecord *rec)
+{
+  GpGpo *gpo = gp_model_ensure_gpo_dn(ld->model, rec->dn);
+  gint64 version;
+
+  if (gpo == NULL) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, rec->line,
+                "groupPolicyContainer '%s' has no {GUID} as its cn; record skipped", dn);
+    return TRUE;
+  }
+  gpo->in_directory = TRUE;
+  set_string(&gpo->display_name, record_text(ld, rec, "displayName"));
+  record_bits32(ld, rec, "flags", &gpo->flags);
+  record_bits32(ld, rec, "versionNumber", &gpo->version_number);
+  if (record_integer(ld, rec, "gPCFunctionalityVersion", G_MININT, G_MAXINT, &version)) {
+    gpo->functionality_version = (gint)version;
+    gpo->has_functionality_version = TRUE;
+  }
+  set_string(&gpo->file_sys_path, record_text(ld, rec, "gPCFileSysPath"));
+  set_string(&gpo->machine_extension_names, record_text(ld, rec, "gPCMachineExtensionNames"));
+  set_location(ld, rec, &gpo->file, &gpo->line);
+  return TRUE;
+}
+
+/* Returns: (transfer full): "DOMAIN\sam" for a security principal of @dn. */
+static char *
+principal_name(const LdifLoad *ld, const char *dn, const char *sid, const char *sam)
+{
+  g_autofree char *domain_dn = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *upper = NULL;
+  const GpDomain *domain;
+
+  /* Windows names the S-1-5-32 aliases BUILTIN\..., not after the domain. */
+  if (g_str_has_prefix(sid, "S-1-5-32-"))
+    return g_strdup_printf("BUILTIN\\%s", sam);
+  domain_dn = gp_dn_domain_part(dn);
+  if (domain_dn == NULL)
+    return g_strdup(sam);
+  domain = gp_model_find_domain(ld->model, domain_dn);
+  if (domain != NULL && domain->netbios_name != NULL)
+    return g_strdup_printf("%s\\%s", domain->netbios_name, sam);
+  /* Without a crossRef the first DC label is the usual NetBIOS name. */
+  label = gp_dn_first_value(domain_dn);
+  if (label == NULL || *label == '\0')
+    return g_strdup(sam);
+  upper = g_utf8_strup(label, -1);
+  return g_strdup_printf("%s\\%s", upper, sam);
+}
+
+/* Returns: TRUE when @rec named a principal (objectSid and sAMAccountName). */
+static gboolean
+add_principal(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
+{
+  const char *sam = record_text(ld, rec, "sAMAccountName");
+  g_autofree char *name = NULL;
+
+  if (sid == NULL || sam == NULL)
+    return FALSE;
+  name = principal_name(ld, rec->dn, sid, sam);
+  gp_model_add_principal(ld->model, sid, name);
+  return TRUE;
+}
+
+static void
+computer_add_member_of(GpComputer *computer, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+
+  if (computer->member_of == NULL)
+    computer->member_of = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < computer->member_of->len; i++) {
+    g_autofree char *other = gp_dn_normalize(computer->member_of->pdata[i]);
+    if (strcmp(key, other) == 0)
+      return;
+  }
+  g_ptr_array_add(computer->member_of, g_strdup(dn));
+}
+
+static void
+apply_computer_groups(const LdifLoad *ld, const LdifRecord *rec, GpComputer *computer)
+{
+  for (guint i = 0; i < rec->attrs->len; i++) {
+    const LdifAttr *attr = rec->attrs->pdata[i];
+
+    if (g_ascii_strcasecmp(attr->name, "memberOf") != 0)
+      continue;
+    if (attr_is_text(attr))
+      computer_add_member_of(computer, attr->value);
+    else
+      gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+                  "value of 'memberOf' is not UTF-8 text; attribute ignored");
+  }
+}
+
+static gboolean
+apply_computer(const LdifLoad *ld, const LdifRecord *rec)
+{
+  GpComputer *computer = gp_model_ensure_computer(ld->model, rec->dn);
+  g_autofree char *rdn = gp_dn_first_value(rec->dn);
+  const char *cn = record_text(ld, rec, "cn");
+  g_autofree char *sid = record_sid(ld, rec);
+  gint64 group_id;
+
+  if (cn != NULL)
+    set_string(&computer->cn, cn);
+  else if (computer->cn == NULL)
+    set_string(&computer->cn, rdn);
+  set_string(&computer->sam_account_name, record_text(ld, rec, "sAMAccountName"));
+  set_string(&computer->dns_host_name, record_text(ld, rec, "dNSHostName"));
+  set_string(&computer->operating_system, record_text(ld, rec, "operatingSystem"));
+  if (record_bits32(ld, rec, "userAccountControl", &computer->user_account_control))
+    computer->has_user_account_control = TRUE;
+  if (record_integer(ld, rec, "primaryGroupID", 0, G_MAXUINT32, &group_id))
+    computer->primary_group_id = (guint32)group_id;
+  set_string(&computer->sid, sid);
+  apply_computer_groups(ld, rec, computer);
+  set_location(ld, rec, &computer->file, &computer->line);
+  add_principal(ld, rec, sid);
+  return TRUE;
+}
+
+/* A crossRef of a domain partition carries the domain's NetBIOS name. */
+static gboolean
+apply_cross_ref(const LdifLoad *ld, const LdifRecord *rec)
+{
+  const char *netbios = record_text(ld, rec, "nETBIOSName");
+  const char *nc_name = record_text(ld, rec, "nCName");
+  GpDomain *domain;
+
+  if (netbios == NULL || nc_name == NULL)
+    return FALSE;
+  domain = gp_model_ensure_domain(ld->model, nc_name);
+  set_string(&domain->netbios_name, netbios);
+  return TRUE;
+}
+
+/* Returns: FALSE when nothing of @rec went into the model (it is then counted in
+ * the note), TRUE when it was used or reported. */
+static gboolean
+apply_record(const LdifLoad *ld, const LdifRecord *rec)
+{
+  g_autofree char *sid = NULL;
+
+  switch (rec->cls) {
+  case LDIF_CLASS_DOMAIN:
+    return apply_domain(ld, rec);
+  case LDIF_CLASS_OU:
+    return apply_ou(ld, rec);
+  case LDIF_CLASS_SITE:
+    return apply_site(ld, rec);
+  case LDIF_CLASS_CONTAINER:
+    return apply_container(ld, rec);
+  case LDIF_CLASS_GPC:
+    return apply_gpc(ld, rec);
+  case LDIF_CLASS_COMPUTER:
+    return apply_computer(ld, rec);
+  case LDIF_CLASS_CROSSREF:
+    return apply_cross_ref(ld, rec);
+  case LDIF_CLASS_OTHER:
+    /* Users, groups and any other security principal: only their name matters. */
+    if (record_attr(rec, "objectSid") == NULL || record_attr(rec, "sAMAccountName") == NULL)
+      return FALSE;
+    sid = record_sid(ld, rec);
+    return add_principal(ld, rec, sid) || sid == NULL;
+  case LDIF_CLASS_NONE:
+    break;
+  }
+  return FALSE;
+}
+
+/* ------------------------------------------------------------ unused note */
+
+static void
+count_ignored(LdifLoad *ld, const char *class_name)
+{
+  LdifIgnored entry;
+
+  for (guint i = 0; i < ld->ignored->len; i++) {
+    LdifIgnored *seen = &g_array_index(ld->ignored, LdifIgnored, i);
+    if (g_ascii_strcasecmp(seen->name, class_name) == 0) {
+      seen->count++;
+      return;
+    }
+  }
+  entry.name = g_strdup(class_name);
+  entry.count = 1;
+  g_array_append_val(ld->ignored, entry);
+}
+
+/* One note per file rather than one per record: a full export holds thousands of
+ * objects gpsim has no use for, yet dropping them silently is not allowed. */
+static void
+emit_ignored_note(const LdifLoad *ld)
+{
+  g_autoptr(GString) list = g_string_new(NULL);
+  guint total = 0;
+
+  for (guint i = 0; i < ld->ignored->len; i++) {
+    const LdifIgnored *seen = &g_array_index(ld->ignored, LdifIgnored, i);
+    g_autofree char *shown = quote(seen->name, -1);
+
+    g_string_append_printf(list, "%s%s(%u)", i > 0 ? ", " : "", shown, seen->count);
+    total += seen->count;
+  }
+  if (total == 0)
+    return;
+  gp_diag_add(ld->diags, GP_SEVERITY_NOTE, ld->file, 0,
+              "skipped %u record%s of classes not used yet: %s", total, total == 1 ? "" : "s",
+              list->str);
+}
+
+static void
+apply_records(LdifLoad *ld, GPtrArray *records)
+{
+  for (guint i = 0; i < records->len; i++)
+    record_classify(records->pdata[i]);
+  /* crossRefs first: they give the NetBIOS names that principal names use, and a
+   * full export lists the Configuration partition after the domain's objects. */
+  for (guint i = 0; i < records->len; i++) {
+    const LdifRecord *rec = records->pdata[i];
+    if (rec->cls == LDIF_CLASS_CROSSREF && !apply_record(ld, rec))
+      count_ignored(ld, rec->class_name);
+  }
+  for (guint i = 0; i < records->len; i++) {
+    const LdifRecord *rec = records->pdata[i];
+    if (rec->cls != LDIF_CLASS_CROSSREF && !apply_record(ld, rec))
+      count_ignored(ld, rec->class_name != NULL ? rec->class_name : "(no objectClass)");
+  }
+  emit_ignored_note(ld);
+}
+
+/* ------------------------------------------------------------------ public */
+
+static gboolean
+parse_text(const LdifLoad *ld, const char *text, GPtrArray *records, GError **error)
+{
+  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+
+  if (!split_groups(text, ld->file, groups, error))
+    return FALSE;
+  for (guint i = 0; i < groups->len; i++)
+    if (!parse_group(ld, groups->pdata[i], records, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
+                       GPtrArray *diags, GError **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GArray) ignored = NULL;
+  g_autofree char *text = NULL;
+  GError *local = NULL;
+  LdifLoad ld = { .file = file != NULL ? file : "<memory>", .model = model, .diags = diags };
+
+  g_return_val_if_fail(data != NULL || len == 0, FALSE);
+  g_return_val_if_fail(model != NULL, FALSE);
+  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+  if (len == 0)
+    return TRUE;
+  text = gp_text_decode(data, len, ld.file, NULL, &local);
+  if (text == NULL) {
+    if (local == NULL)
+      gp_set_load_error(&local, GP_LOAD_ERROR_ENCODING, ld.file, 0, "cannot decode the text");
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  records = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_record_free);
+  if (!parse_text(&ld, text, records, error))
+    return FALSE;
+  ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
+  g_array_set_clear_func(ignored, ldif_ignored_clear);
+  ld.ignored = ignored;
+  apply_records(&ld, records);
+  return TRUE;
+}
+
+gboolean
+gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail(path != NULL, FALSE);
+  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+  if (!g_file_get_contents(path, &contents, &len, &local)) {
+    gp_set_load_error(error, GP_LOAD_ERROR_IO, path, 0, "cannot read the LDIF file: %s",
+                      local->message);
+    return FALSE;
+  }
+  return gp_ldif_load_from_data(contents, len, path, model, diags, error);
+}

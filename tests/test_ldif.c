@@ -1,0 +1,1249 @@
+/* test_ldif.c - the LDIF loader (loaders/gp-ldif.c) through its public API. */
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gp-loaders.h"
+#include "gp-test.h"
+
+#define FILE_NAME "test.ldif"
+
+#define DDP_GUID  "{31B2F340-016D-11D2-945F-00C04FB984F9}"
+#define DDCP_GUID "{6AC1786C-016F-11D2-945F-00C04FB984F9}"
+#define GUID_A    "{1B2C3D4E-0000-0000-0000-00000000A001}"
+#define GUID_B    "{1B2C3D4E-0000-0000-0000-00000000B001}"
+
+#define CONTOSO_SID "S-1-5-21-1111-2222-3333"
+/* S-1-5-21-1111-2222-3333-1105 as stored in objectSid. */
+#define ALICE_SID_BASE64 "AQUAAAAAAAUVAAAAVwQAAK4IAAAFDQAAUQQAAA=="
+
+#define OU_HEAD                                                                                    \
+  "dn: OU=Servers,DC=contoso,DC=com\n"                                                             \
+  "objectClass: top\n"                                                                             \
+  "objectClass: organizationalUnit\n"
+
+#define GPC_HEAD                                                                                   \
+  "dn: CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com\n"                                    \
+  "objectClass: top\n"                                                                             \
+  "objectClass: container\n"                                                                       \
+  "objectClass: groupPolicyContainer\n"
+
+/* ------------------------------------------------------------------ helpers */
+
+/* Loads @text as FILE_NAME into @model; @diags and @error may be NULL. */
+static gboolean
+load_text(GpModel *model, GPtrArray *diags, const char *text, GError **error)
+{
+  return gp_ldif_load_from_data(text, strlen(text), FILE_NAME, model, diags, error);
+}
+
+/* Loads @text into a new model and fails the test when the load fails. */
+static GpModel *
+load_ok(const char *text, GPtrArray *diags)
+{
+  g_autoptr(GError) error = NULL;
+  GpModel *model = gp_model_new();
+  gboolean ok = load_text(model, diags, text, &error);
+
+  CU_ASSERT_TRUE(ok);
+  CU_ASSERT_PTR_NULL(error);
+  if (error != NULL)
+    printf("\nunexpected error: %s\n", error->message);
+  return model;
+}
+
+/* Returns: how many diagnostics of @severity contain @text (NULL: any) and sit on
+ * @line (0: any line). */
+static guint
+count_diags(const GPtrArray *diags, GpSeverity severity, const char *text, guint line)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < diags->len; i++) {
+    const GpDiagnostic *diag = diags->pdata[i];
+    if (diag->severity != severity || (line != 0 && diag->line != line))
+      continue;
+    if (text == NULL || strstr(diag->message, text) != NULL)
+      n++;
+  }
+  return n;
+}
+
+static void
+print_diags(const GPtrArray *diags)
+{
+  for (guint i = 0; i < diags->len; i++) {
+    g_autofree char *text = gp_diagnostic_format(diags->pdata[i]);
+    printf("\n  %s", text);
+  }
+}
+
+static guint
+count_warnings(const GPtrArray *diags)
+{
+  guint n = count_diags(diags, GP_SEVERITY_WARNING, NULL, 0);
+
+  if (n > 0)
+    print_diags(diags);
+  return n;
+}
+
+/* Returns: (transfer full): @text with every @from replaced by @to. */
+static char *
+replace_all(const char *text, const char *from, const char *to)
+{
+  g_auto(GStrv) parts = g_strsplit(text, from, -1);
+
+  return g_strjoinv(to, parts);
+}
+
+/* Returns: (nullable) (transfer none): the link of @som with link order @order. */
+static const GpLink *
+som_link(const GpSom *som, guint order)
+{
+  for (guint i = 0; som != NULL && i < som->links->len; i++) {
+    const GpLink *link = som->links->pdata[i];
+    if (link->link_order == order)
+      return link;
+  }
+  return NULL;
+}
+
+static guint
+count_soms(const GpModel *model, GpSomKind kind)
+{
+  const GPtrArray *soms = gp_model_soms(model);
+  guint n = 0;
+
+  for (guint i = 0; i < soms->len; i++)
+    if (((const GpSom *)soms->pdata[i])->kind == kind)
+      n++;
+  return n;
+}
+
+/* ---------------------------------------------------------------- folding */
+
+typedef struct {
+  const char *name;
+  const char *ldif;
+  const char *dn; /* looked up in another case than written where possible */
+  guint n_links;
+  const char *order1_guid;
+  const char *order2_guid;
+  guint line; /* first physical line of the dn */
+} FoldCase;
+
+static const FoldCase fold_cases[] = {
+  { "break inside a GUID",
+    "# leading comment\n" OU_HEAD "gPLink: [LDAP://cn={1B2C3D4E-0000-0000-0000-00000000B0\n"
+    " 01},cn=policies,cn=system,DC=contoso,DC=com;2][LDAP://cn={1B2C3D4E-0000-0000-0000-0000\n"
+    " 0000A001},cn=policies,cn=system,DC=contoso,DC=com;0]\n",
+    "ou=servers,dc=contoso,dc=com", 2, GUID_A, GUID_B, 2 },
+  { "break inside the DN and in the option",
+    "dn: OU=Web Servers,OU=Ser\n"
+    " vers,DC=con\n"
+    " toso,DC=com\n"
+    "objectClass: organizationalUnit\n"
+    "gPLink: [LDAP://CN=" GUID_A ",CN=Policies,CN=Sys\n"
+    " tem,DC=contoso,DC=com;\n"
+    " 0]\n",
+    "OU=Web Servers,OU=Servers,DC=contoso,DC=com", 1, GUID_A, NULL, 1 },
+  { "break inside the attribute name",
+    OU_HEAD "gPLi\n"
+            " nk: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;0]\n",
+    "OU=Servers,DC=contoso,DC=com", 1, GUID_A, NULL, 1 },
+  { "continuation of a comment",
+    "# a comment that goes on\n"
+    "  and on: over two lines\n" OU_HEAD "gPLink: [LDAP://cn=" GUID_A
+    ",cn=policies,cn=system,DC=contoso,DC=com;0]\n"
+    "# trailing comment\n"
+    " still comment\n",
+    "OU=Servers,DC=contoso,DC=com", 1, GUID_A, NULL, 3 },
+};
+
+static void
+test_folded_lines(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(fold_cases); i++) {
+    const FoldCase *c = &fold_cases[i];
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(c->ldif, diags);
+    const GpSom *som = gp_model_find_som(model, c->dn);
+
+    printf("\n  case: %s", c->name);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+    CU_ASSERT_EQUAL(som->kind, GP_SOM_OU);
+    CU_ASSERT_EQUAL(som->links->len, c->n_links);
+    CU_ASSERT_EQUAL(som->line, c->line);
+    GP_ASSERT_STR(som_link(som, 1) ? som_link(som, 1)->gpo_guid : NULL, c->order1_guid);
+    if (c->order2_guid != NULL)
+      GP_ASSERT_STR(som_link(som, 2) ? som_link(som, 2)->gpo_guid : NULL, c->order2_guid);
+    CU_ASSERT_EQUAL(count_warnings(diags), 0);
+  }
+}
+
+/* The folded DN keeps the words on both sides of the break. */
+static void
+test_folded_dn_name(void)
+{
+  g_autoptr(GpModel) model = load_ok(fold_cases[1].ldif, NULL);
+  const GpSom *som = gp_model_find_som(model, fold_cases[1].dn);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->name, "Web Servers");
+  GP_ASSERT_STR(som->dn, "OU=Web Servers,OU=Servers,DC=contoso,DC=com");
+  GP_ASSERT_STR(som->file, FILE_NAME);
+}
+
+/* ----------------------------------------------------------------- base64 */
+
+static void
+test_base64_values(void)
+{
+  const char *dn = "OU=Ao\xc3\xbbt,DC=contoso,DC=com";
+  const char *gplink = "[LDAP://cn=" GUID_B ",cn=policies,cn=system,DC=contoso,DC=com;2]";
+  g_autofree char *dn64 = g_base64_encode((const guchar *)dn, strlen(dn));
+  g_autofree char *link64 = g_base64_encode((const guchar *)gplink, strlen(gplink));
+  g_autofree char *text
+      = g_strdup_printf("dn:: %s\nobjectClass: organizationalUnit\n"
+                        "gPLink:: %s\n\n" GPC_HEAD "displayName:: U3RyYXTDqWdpZSBBb8O7dA==\n",
+                        dn64, link64);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpSom *som = gp_model_find_som(model, dn);
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->name, "Ao\xc3\xbbt");
+  GP_ASSERT_STR(som->gplink_raw, gplink);
+  CU_ASSERT_EQUAL(som->links->len, 1);
+  GP_ASSERT_STR(som_link(som, 1) ? som_link(som, 1)->gpo_guid : NULL, GUID_B);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  GP_ASSERT_STR(gpo->display_name, "Strat\xc3\xa9gie Ao\xc3\xbbt");
+  CU_ASSERT_EQUAL(count_warnings(diags), 0);
+}
+
+/* A gPLink of a single space (GPMC's "no links") must be base64 in LDIF. */
+static void
+test_base64_space_gplink(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(OU_HEAD "gPLink:: IA==\ngPOptions: 1\n", diags);
+  const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->gplink_raw, " ");
+  CU_ASSERT_EQUAL(som->links->len, 0);
+  CU_ASSERT_EQUAL(som->gp_options, GP_SOM_BLOCK_INHERITANCE);
+  CU_ASSERT_EQUAL(count_warnings(diags), 0);
+}
+
+typedef struct {
+  const char *line;
+  const char *what;
+} BadValueCase;
+
+static const BadValueCase bad_base64_cases[] = {
+  { "displayName:: U3RyYXTDqWdpZSBBb8O7dA=", "length not a multiple of 4" },
+  { "displayName:: U3Ry$XTDqWdpZSBBb8O7dA==", "character outside the alphabet" },
+  { "displayName:: U3Ry YXTD", "blank inside" },
+  { "displayName:: ====", "padding only" },
+  { "displayName:: U3==RyYX", "padding in the middle" },
+  { "displayName:: U3RyY===", "three padding characters" },
+  { "displayName:< file:///etc/passwd", "URL value" },
+  { "displayName:: //79", "bytes that are not UTF-8" },
+};
+
+static void
+test_bad_base64_skips_attribute(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(bad_base64_cases); i++) {
+    const BadValueCase *c = &bad_base64_cases[i];
+    g_autofree char *text = g_strdup_printf(GPC_HEAD "%s\nflags: 1\n", c->line);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    const GpGpo *gpo
+        = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+    printf("\n  case: %s", c->what);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+    CU_ASSERT_PTR_NULL(gpo->display_name);
+    CU_ASSERT_EQUAL(gpo->flags, 1);
+    CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "displayName", 5), 1);
+    CU_ASSERT_EQUAL(diags->len, 1);
+  }
+}
+
+/* -------------------------------------------------------------- objectSid */
+
+typedef struct {
+  const char *line;
+  const char *sid; /* NULL: no principal, one warning */
+} SidCase;
+
+static const SidCase sid_cases[] = {
+  { "objectSid: S-1-5-21-1111-2222-3333-1105", "S-1-5-21-1111-2222-3333-1105" },
+  { "objectSid:: " ALICE_SID_BASE64, "S-1-5-21-1111-2222-3333-1105" },
+  { "objectSid;binary:: " ALICE_SID_BASE64, "S-1-5-21-1111-2222-3333-1105" },
+  { "OBJECTSID:: " ALICE_SID_BASE64, "S-1-5-21-1111-2222-3333-1105" },
+  { "objectSid:: AQEAAAAAAAU=", NULL },     /* claims one sub-authority, has none */
+  { "objectSid: S-1-5-21-abc", NULL },      /* text that is not a SID */
+  { "objectSid:: AQUAAAAAAAUVAAAA", NULL }, /* cut short */
+};
+
+static void
+test_object_sid_forms(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(sid_cases); i++) {
+    const SidCase *c = &sid_cases[i];
+    g_autofree char *text
+        = g_strdup_printf("dn: CN=Alice,OU=Staff,DC=contoso,DC=com\nobjectClass: top\n"
+                          "objectClass: person\nobjectClass: organizationalPerson\n"
+                          "objectClass: user\nsAMAccountName: alice\n%s\n",
+                          c->line);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+
+    printf("\n  case: %s", c->line);
+    if (c->sid != NULL) {
+      GP_ASSERT_STR(gp_model_principal_name(model, c->sid), "CONTOSO\\alice");
+      GP_ASSERT_STR(gp_model_principal_sid(model, "CONTOSO\\alice"), c->sid);
+      CU_ASSERT_EQUAL(diags->len, 0);
+    } else {
+      CU_ASSERT_PTR_NULL(gp_model_principal_sid(model, "alice"));
+      CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "objectSid", 7), 1);
+    }
+  }
+}
+
+/* ---------------------------------------------------- ldapsearch and ldifde */
+
+static const char ldapsearch_output[]
+    = "# extended LDIF\n"
+      "#\n"
+      "# LDAPv3\n"
+      "# base <DC=contoso,DC=com> with scope subtree\n"
+      "# filter: (|(objectClass=domainDNS)(objectClass=organizationalUnit))\n"
+      "# requesting: ALL\n"
+      "#\n"
+      "\n"
+      "version: 1\n"
+      "\n"
+      "# contoso.com\n"
+      "dn: DC=contoso,DC=com\n"
+      "objectClass: top\n"
+      "objectClass: domain\n"
+      "objectClass: domainDNS\n"
+      "gPLink: [LDAP://CN=" DDP_GUID ",CN=Policies,CN=System,DC=contoso,DC=com;0]\n"
+      "objectSid: " CONTOSO_SID "\n"
+      "\n"
+      "# Servers, contoso.com\n"
+      "dn: OU=Servers,DC=contoso,DC=com\n"
+      "objectClass: top\n"
+      "objectClass: organizationalUnit\n"
+      "ou: Servers\n"
+      "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;2]\n"
+      "gPOptions: 1\n"
+      "\n"
+      "# search reference\n"
+      "ref: ldap://ForestDnsZones.contoso.com/DC=ForestDnsZones,DC=contoso,DC=com\n"
+      "\n"
+      "# search result\n"
+      "search: 2\n"
+      "result: 0 Success\n"
+      "\n"
+      "# numResponses: 4\n"
+      "# numEntries: 2\n"
+      "# numReferences: 1\n";
+
+static void
+test_ldapsearch_comments_and_trailers(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(ldapsearch_output, diags);
+  const GpSom *domain = gp_model_find_som(model, "DC=contoso,DC=com");
+  const GpSom *ou = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+  const GpDomain *record = gp_model_find_domain(model, "dc=CONTOSO,dc=COM");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(domain);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ou);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(record);
+  CU_ASSERT_EQUAL(domain->kind, GP_SOM_DOMAIN);
+  GP_ASSERT_STR(domain->name, "contoso.com");
+  CU_ASSERT_EQUAL(domain->line, 12);
+  GP_ASSERT_STR(som_link(domain, 1) ? som_link(domain, 1)->gpo_guid : NULL, DDP_GUID);
+  GP_ASSERT_STR(record->dns_name, "contoso.com");
+  GP_ASSERT_STR(record->sid, CONTOSO_SID);
+  CU_ASSERT_PTR_NULL(record->netbios_name);
+  CU_ASSERT_EQUAL(ou->gp_options, GP_SOM_BLOCK_INHERITANCE);
+  CU_ASSERT_EQUAL(som_link(ou, 1) ? som_link(ou, 1)->options : 0, GP_LINK_ENFORCED);
+  CU_ASSERT_EQUAL(gp_model_soms(model)->len, 2);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+static void
+test_ldapsearch_failed_result(void)
+{
+  const char *text = OU_HEAD "\n"
+                             "# search result\n"
+                             "search: 2\n"
+                             "result: 4 Size limit exceeded\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+
+  CU_ASSERT_PTR_NOT_NULL(gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com"));
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "Size limit exceeded", 7), 1);
+}
+
+typedef struct {
+  const char *first_line;
+  guint warnings;
+} VersionCase;
+
+static const VersionCase version_cases[] = {
+  { "version: 1\n", 0 },
+  { "version:1\n", 0 },
+  { "version: 2\n", 1 },
+};
+
+static void
+test_version_line(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(version_cases); i++) {
+    g_autofree char *text = g_strconcat(version_cases[i].first_line, OU_HEAD, NULL);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+    CU_ASSERT_EQUAL(som->line, 2);
+    CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "version", 1),
+                    version_cases[i].warnings);
+  }
+}
+
+static void
+test_ldifde_changetype(void)
+{
+  const char *text = "dn: OU=Servers,DC=contoso,DC=com\n"
+                     "changetype: add\n"
+                     "objectClass: organizationalUnit\n"
+                     "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;0]\n"
+                     "\n"
+                     "dn: OU=Old,DC=contoso,DC=com\n"
+                     "changetype: modify\n"
+                     "replace: gPLink\n"
+                     "gPLink: [LDAP://cn=" GUID_B ",cn=policies,cn=system,DC=contoso,DC=com;0]\n"
+                     "-\n"
+                     "\n"
+                     "dn: OU=Gone,DC=contoso,DC=com\n"
+                     "changetype: delete\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  CU_ASSERT_EQUAL(som->links->len, 1);
+  CU_ASSERT_PTR_NULL(gp_model_find_som(model, "OU=Old,DC=contoso,DC=com"));
+  CU_ASSERT_PTR_NULL(gp_model_find_som(model, "OU=Gone,DC=contoso,DC=com"));
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "'modify'", 7), 1);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "'delete'", 13), 1);
+  CU_ASSERT_EQUAL(diags->len, 2);
+}
+
+/* ---------------------------------------------------------- line endings */
+
+typedef struct {
+  const char *name;
+  const char *eol;
+} EolCase;
+
+static const EolCase eol_cases[] = {
+  { "LF", "\n" },
+  { "CRLF", "\r\n" },
+};
+
+static void
+test_line_endings(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(eol_cases); i++) {
+    g_autofree char *text = replace_all(fold_cases[0].ldif, "\n", eol_cases[i].eol);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    const GpSom *som = gp_model_find_som(model, fold_cases[0].dn);
+
+    printf("\n  case: %s", eol_cases[i].name);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+    CU_ASSERT_EQUAL(som->links->len, 2);
+    GP_ASSERT_STR(som_link(som, 2) ? som_link(som, 2)->gpo_dn : NULL,
+                  "cn=" GUID_B ",cn=policies,cn=system,DC=contoso,DC=com");
+    CU_ASSERT_PTR_NULL(strchr(som->gplink_raw, '\r'));
+    CU_ASSERT_EQUAL(count_warnings(diags), 0);
+  }
+}
+
+/* ldifde -u writes UTF-16LE with a BOM. */
+static void
+test_utf16_input(void)
+{
+  const char *text = "dn: OU=R\xc3\xa9seau,DC=contoso,DC=com\r\n"
+                     "objectClass: organizationalUnit\r\n"
+                     "gPOptions: 1\r\n";
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  g_autofree char *utf16 = g_convert(text, -1, "UTF-16LE", "UTF-8", NULL, &len, &error);
+  g_autofree char *bytes = g_malloc(len + 2);
+  g_autoptr(GpModel) model = gp_model_new();
+  const GpSom *som;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(utf16);
+  bytes[0] = '\xff';
+  bytes[1] = '\xfe';
+  memcpy(bytes + 2, utf16, len);
+  CU_ASSERT_TRUE(gp_ldif_load_from_data(bytes, len + 2, FILE_NAME, model, NULL, &error));
+  CU_ASSERT_PTR_NULL(error);
+  som = gp_model_find_som(model, "OU=R\xc3\xa9seau,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->name, "R\xc3\xa9seau");
+  CU_ASSERT_EQUAL(som->gp_options, 1);
+}
+
+/* ------------------------------------------------------------- merging */
+
+static void
+test_merge_two_files(void)
+{
+  const char *first
+      = OU_HEAD "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;0]\n"
+                "\n" GPC_HEAD "displayName: Baseline\n";
+  const char *second = "dn: ou=SERVERS,dc=Contoso,dc=COM\n"
+                       "objectClass: organizationalUnit\n"
+                       "gPOptions: 1\n"
+                       "\n"
+                       "dn: cn=" GUID_A ",cn=policies,cn=system,dc=contoso,dc=com\n"
+                       "objectClass: groupPolicyContainer\n"
+                       "versionNumber: 65537\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = gp_model_new();
+  const GpSom *som;
+  const GpGpo *gpo;
+
+  CU_ASSERT_TRUE(gp_ldif_load_from_data(first, strlen(first), "a.ldif", model, diags, NULL));
+  CU_ASSERT_TRUE(gp_ldif_load_from_data(second, strlen(second), "b.ldif", model, diags, NULL));
+  som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+  gpo = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  CU_ASSERT_EQUAL(count_soms(model, GP_SOM_OU), 1);
+  CU_ASSERT_EQUAL(som->links->len, 1);
+  CU_ASSERT_EQUAL(som->gp_options, GP_SOM_BLOCK_INHERITANCE);
+  GP_ASSERT_STR(som->file, "a.ldif"); /* where the links came from */
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 1);
+  GP_ASSERT_STR(gpo->display_name, "Baseline");
+  CU_ASSERT_EQUAL(gpo->version_number, 65537);
+  CU_ASSERT_EQUAL(count_warnings(diags), 0);
+}
+
+/* ----------------------------------------------------------- Samba sample */
+
+static char *
+samba_template(void)
+{
+  g_autofree char *path = gp_test_sample("ldif/samba_provision_group_policy.ldif");
+  g_autofree char *raw = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  if (path == NULL)
+    return NULL;
+  raw = gp_test_read(path, NULL);
+  if (raw == NULL)
+    return NULL;
+  /* The same values Samba's provision would fill in; the DC GUID as Windows
+   * often writes it, with a lower-case 'f'. */
+  a = replace_all(raw, "${POLICYGUID}", "31B2F340-016D-11D2-945F-00C04FB984F9");
+  b = replace_all(a, "${POLICYGUID_DC}", "6AC1786C-016F-11D2-945F-00C04fB984F9");
+  c = replace_all(b, "${DOMAINDN}", "DC=samdom,DC=example,DC=com");
+  return replace_all(c, "${DNSDOMAIN}", "samdom.example.com");
+}
+
+static void
+test_samba_sample(void)
+{
+  g_autofree char *text = samba_template();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = NULL;
+  const GpGpo *ddp;
+  const GpGpo *ddcp;
+
+  if (text == NULL)
+    return;
+  model = load_ok(text, diags);
+  ddp = gp_model_find_gpo_dn(model, "CN=" DDP_GUID ",CN=Policies,CN=System,DC=samdom,DC=example,"
+                                    "DC=com");
+  ddcp = gp_model_find_gpo_dn(model, "cn=" DDCP_GUID ",cn=policies,cn=system,dc=samdom,"
+                                     "dc=example,dc=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ddp);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ddcp);
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 2);
+  GP_ASSERT_STR(ddp->guid, DDP_GUID);
+  GP_ASSERT_STR(ddp->display_name, "Default Domain Policy");
+  CU_ASSERT_TRUE(ddp->in_directory);
+  CU_ASSERT_EQUAL(ddp->flags, 0);
+  CU_ASSERT_EQUAL(ddp->version_number, 0);
+  CU_ASSERT_TRUE(ddp->has_functionality_version);
+  CU_ASSERT_EQUAL(ddp->functionality_version, 2);
+  GP_ASSERT_STR(ddp->file_sys_path,
+                "\\\\samdom.example.com\\sysvol\\samdom.example.com\\Policies\\" DDP_GUID);
+  GP_ASSERT_STR(ddp->machine_extension_names,
+                "[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{53D6AB1B-2488-11D1-A28C-00C04FB94F17}]"
+                "[{827D319E-6EAC-11D2-A4EA-00C04F79F83A}{803E14A0-B4FB-11D0-A0D0-00A0C90F574B}]"
+                "[{B1BE8D72-6EAC-11D2-A4EA-00C04F79F83A}{53D6AB1B-2488-11D1-A28C-00C04FB94F17}]");
+  CU_ASSERT_TRUE(gp_gpo_has_security_cse(ddp));
+  CU_ASSERT_EQUAL(ddp->line, 1);
+  GP_ASSERT_STR(ddp->file, FILE_NAME);
+  GP_ASSERT_STR(ddcp->guid, DDCP_GUID);
+  GP_ASSERT_STR(ddcp->display_name, "Default Domain Controllers Policy");
+  CU_ASSERT_EQUAL(ddcp->line, 32);
+  CU_ASSERT_TRUE(gp_gpo_has_security_cse(ddcp));
+  CU_ASSERT_EQUAL(count_warnings(diags), 0);
+  /* The CN=User and CN=Machine children are containers gpsim does not use. */
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_NOTE,
+                              "skipped 4 records of classes not used yet: "
+                              "container(4)",
+                              0),
+                  1);
+}
+
+/* ---------------------------------------------------------- object classes */
+
+static const char ignored_classes_ldif[]
+    = "dn: CN=Policies,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: container\n\n"
+      "dn: CN=SOM,CN=WMIPolicy,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: msWMI-Som\n\n"
+      "dn: CN=User,"
+      "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: container\n\n"
+      "dn: CN=10.0.0.0/24,CN=Subnets,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: subnet\n\n"
+      "dn: CN=Q2,CN=SOM,CN=WMIPolicy,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: MSWMI-SOM\n\n"
+      "dn: CN=NoClass,DC=contoso,DC=com\n"
+      "description: ldapsearch asked for other attributes\n\n"
+      "dn: CN=S-1-5-11,CN=ForeignSecurityPrincipals,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: foreignSecurityPrincipal\nobjectSid: S-1-5-11\n\n"
+      "dn: CN=Machine,"
+      "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: container\n\n" OU_HEAD;
+
+static void
+test_ignored_classes_note(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(ignored_classes_ldif, diags);
+  const GpDiagnostic *note;
+
+  CU_ASSERT_PTR_NOT_NULL(gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com"));
+  CU_ASSERT_EQUAL_FATAL(diags->len, 1);
+  note = diags->pdata[0];
+  CU_ASSERT_EQUAL(note->severity, GP_SEVERITY_NOTE);
+  CU_ASSERT_EQUAL(note->line, 0);
+  GP_ASSERT_STR(note->file, FILE_NAME);
+  GP_ASSERT_STR(note->message, "skipped 8 records of classes not used yet: container(3), "
+                               "msWMI-Som(2), subnet(1), (no objectClass)(1), "
+                               "foreignSecurityPrincipal(1)");
+  CU_ASSERT_PTR_NULL(gp_model_principal_name(model, "S-1-5-11"));
+}
+
+static void
+test_no_note_when_everything_used(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(ldapsearch_output, diags);
+
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_NOTE, NULL, 0), 0);
+}
+
+static void
+test_container_with_gplink_warns(void)
+{
+  const char *text = "dn: CN=Computers,DC=contoso,DC=com\n"
+                     "objectClass: top\n"
+                     "objectClass: container\n"
+                     "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;0]\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+
+  CU_ASSERT_PTR_NULL(gp_model_find_som(model, "CN=Computers,DC=contoso,DC=com"));
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "container", 4), 1);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_NOTE, "container(1)", 0), 1);
+}
+
+static void
+test_site_and_gpc_without_guid(void)
+{
+  const char *text = "dn: CN=Default-First-Site-Name,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+                     "objectClass: top\n"
+                     "objectClass: site\n"
+                     "cn: Default-First-Site-Name\n"
+                     "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;1]\n"
+                     "\n"
+                     "dn: CN=NotAGuid,CN=Policies,CN=System,DC=contoso,DC=com\n"
+                     "objectClass: groupPolicyContainer\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpSom *site = gp_model_find_site(model, "default-first-site-name");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(site);
+  CU_ASSERT_EQUAL(site->kind, GP_SOM_SITE);
+  GP_ASSERT_STR(site->name, "Default-First-Site-Name");
+  CU_ASSERT_EQUAL(som_link(site, 1) ? som_link(site, 1)->options : 0, GP_LINK_DISABLED);
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 0);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "NotAGuid", 7), 1);
+  CU_ASSERT_EQUAL(diags->len, 1);
+}
+
+/* ------------------------------------------------------------- computers */
+
+static const char computer_ldif[] = "dn: CN=WEB01,OU=Servers,DC=contoso,DC=com\n"
+                                    "%s"
+                                    "cn: WEB01\n"
+                                    "sAMAccountName: WEB01$\n"
+                                    "dNSHostName: web01.contoso.com\n"
+                                    "operatingSystem: Windows Server 2022 Datacenter\n"
+                                    "userAccountControl: 4096\n"
+                                    "primaryGroupID: 515\n"
+                                    "objectSid:: " ALICE_SID_BASE64 "\n"
+                                    "memberOf: CN=Web Servers,OU=Groups,DC=contoso,DC=com\n"
+                                    "memberOf: CN=Tier1,OU=Groups,DC=contoso,DC=com\n"
+                                    "memberOf: cn=web servers, ou=groups, dc=contoso, dc=com\n";
+
+/* objectClass in hierarchy order (AD, Samba) and sorted (some tools). */
+static const char *const computer_classes[] = {
+  "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\n"
+  "objectClass: user\nobjectClass: computer\n",
+  "objectClass: computer\nobjectClass: organizationalPerson\nobjectClass: person\n"
+  "objectClass: top\nobjectClass: user\n",
+};
+
+static void
+test_computer_record(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(computer_classes); i++) {
+    g_autofree char *text = g_strdup_printf(computer_ldif, computer_classes[i]);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    g_autoptr(GPtrArray) found = gp_model_find_computers(model, "web01.CONTOSO.com");
+    const GpComputer *c;
+
+    CU_ASSERT_EQUAL_FATAL(found->len, 1);
+    c = found->pdata[0];
+    GP_ASSERT_STR(c->cn, "WEB01");
+    GP_ASSERT_STR(c->sam_account_name, "WEB01$");
+    GP_ASSERT_STR(c->operating_system, "Windows Server 2022 Datacenter");
+    CU_ASSERT_TRUE(c->has_user_account_control);
+    CU_ASSERT_EQUAL(c->user_account_control, 4096);
+    CU_ASSERT_EQUAL(c->primary_group_id, 515);
+    GP_ASSERT_STR(c->sid, "S-1-5-21-1111-2222-3333-1105");
+    CU_ASSERT_EQUAL_FATAL(c->member_of->len, 2);
+    GP_ASSERT_STR(c->member_of->pdata[1], "CN=Tier1,OU=Groups,DC=contoso,DC=com");
+    CU_ASSERT_EQUAL(c->line, 1);
+    GP_ASSERT_STR(gp_model_principal_name(model, c->sid), "CONTOSO\\WEB01$");
+    CU_ASSERT_EQUAL(gp_model_computers(model)->len, 1);
+    CU_ASSERT_EQUAL(diags->len, 0);
+  }
+}
+
+/* Without a cn attribute the computer is named after its first RDN. */
+static void
+test_computer_without_cn(void)
+{
+  const char *text = "dn: CN=FILE02,CN=Computers,DC=contoso,DC=com\n"
+                     "objectClass: computer\n"
+                     "objectSid: S-1-5-21-1111-2222-3333-2001\n";
+  g_autoptr(GpModel) model = load_ok(text, NULL);
+  g_autoptr(GPtrArray) found = gp_model_find_computers(model, "file02");
+
+  CU_ASSERT_EQUAL_FATAL(found->len, 1);
+  GP_ASSERT_STR(((const GpComputer *)found->pdata[0])->cn, "FILE02");
+  CU_ASSERT_FALSE(((const GpComputer *)found->pdata[0])->has_user_account_control);
+  /* No sAMAccountName: no name to give the SID. */
+  CU_ASSERT_PTR_NULL(gp_model_principal_name(model, "S-1-5-21-1111-2222-3333-2001"));
+}
+
+typedef struct {
+  const char *value;
+  gboolean valid;
+  guint32 expected;
+} UacCase;
+
+static const UacCase uac_cases[] = {
+  { "4096", TRUE, 4096u },
+  { "-2147479552", TRUE, 0x80001000u }, /* high bit printed as signed */
+  { "4294967295", TRUE, 4294967295u },
+  { "0", TRUE, 0u },
+  { "4294967296", FALSE, 0u },
+  { "-2147483649", FALSE, 0u },
+  { "12abc", FALSE, 0u },
+  { "0x1000", FALSE, 0u },
+  { "", FALSE, 0u },
+};
+
+static void
+test_user_account_control_values(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(uac_cases); i++) {
+    const UacCase *c = &uac_cases[i];
+    g_autofree char *text = g_strdup_printf("dn: CN=WEB01,DC=contoso,DC=com\n"
+                                            "objectClass: computer\n"
+                                            "userAccountControl: %s\n",
+                                            c->value);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    g_autoptr(GPtrArray) found = gp_model_find_computers(model, "WEB01");
+    const GpComputer *computer;
+
+    printf("\n  case: '%s'", c->value);
+    CU_ASSERT_EQUAL_FATAL(found->len, 1);
+    computer = found->pdata[0];
+    CU_ASSERT_EQUAL(computer->has_user_account_control, c->valid);
+    CU_ASSERT_EQUAL(computer->user_account_control, c->expected);
+    CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "userAccountControl", 3),
+                    c->valid ? 0 : 1);
+  }
+}
+
+typedef struct {
+  const char *line;
+  const char *attribute;
+} BadIntegerCase;
+
+static const BadIntegerCase bad_integer_cases[] = {
+  { "flags: abc", "flags" },
+  { "flags: 1.5", "flags" },
+  { "versionNumber: 4294967296", "versionNumber" },
+  { "gPCFunctionalityVersion: 2x", "gPCFunctionalityVersion" },
+  { "gPCFunctionalityVersion: 99999999999", "gPCFunctionalityVersion" },
+};
+
+/* A bad number is reported on its line and leaves the field as it was. */
+static void
+test_bad_integers(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(bad_integer_cases); i++) {
+    const BadIntegerCase *c = &bad_integer_cases[i];
+    g_autofree char *text
+        = g_strdup_printf(GPC_HEAD "flags: 2\nversionNumber: 7\n"
+                                   "gPCFunctionalityVersion: 2\n\n" GPC_HEAD "%s\n",
+                          c->line);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+    const GpGpo *gpo
+        = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+    printf("\n  case: %s", c->line);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+    CU_ASSERT_EQUAL(gpo->flags, 2);
+    CU_ASSERT_EQUAL(gpo->version_number, 7);
+    CU_ASSERT_EQUAL(gpo->functionality_version, 2);
+    CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, c->attribute, 13), 1);
+    CU_ASSERT_EQUAL(diags->len, 1);
+  }
+}
+
+static void
+test_bad_gpoptions(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(OU_HEAD "gPOptions: yes\n", diags);
+  const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  CU_ASSERT_EQUAL(som->gp_options, 0);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "gPOptions", 4), 1);
+}
+
+/* ------------------------------------------------------------- principals */
+
+static const char principals_ldif[]
+    = "dn: CN=Bob,OU=Staff,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\n"
+      "objectClass: user\n"
+      "sAMAccountName: bob\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1106\n"
+      "\n"
+      "dn: CN=Web Admins,OU=Groups,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: group\n"
+      "sAMAccountName: Web Admins\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1107\n"
+      "\n"
+      "dn: CN=Administrators,CN=Builtin,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: group\n"
+      "sAMAccountName: Administrators\n"
+      "objectSid: S-1-5-32-544\n"
+      "\n"
+      "dn: CN=web-gmsa,CN=Managed Service Accounts,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\n"
+      "objectClass: user\nobjectClass: computer\nobjectClass: msDS-GroupManagedServiceAccount\n"
+      "sAMAccountName: web-gmsa$\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1108\n"
+      "%s";
+
+static const char contoso_cross_ref[]
+    = "\n"
+      "dn: CN=CONTOSO,CN=Partitions,CN=Configuration,DC=contoso,DC=com\n"
+      "objectClass: top\n"
+      "objectClass: crossRef\n"
+      "nCName: DC=contoso,DC=com\n"
+      "nETBIOSName: CORP\n"
+      "dnsRoot: contoso.com\n";
+
+typedef struct {
+  const char *name;
+  const char *tail;
+  const char *netbios;
+} PrincipalCase;
+
+static const PrincipalCase principal_cases[] = {
+  { "no crossRef: first DC label", "", "CONTOSO" },
+  { "crossRef after the users", contoso_cross_ref, "CORP" },
+};
+
+static void
+test_principals(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(principal_cases); i++) {
+    const PrincipalCase *c = &principal_cases[i];
+    g_autofree char *text = g_strdup_printf(principals_ldif, c->tail);
+    g_autofree char *bob = g_strdup_printf("%s\\bob", c->netbios);
+    g_autofree char *admins = g_strdup_printf("%s\\Web Admins", c->netbios);
+    g_autofree char *gmsa = g_strdup_printf("%s\\web-gmsa$", c->netbios);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(text, diags);
+
+    printf("\n  case: %s", c->name);
+    GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-1111-2222-3333-1106"), bob);
+    GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-1111-2222-3333-1107"), admins);
+    GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-32-544"), "BUILTIN\\Administrators");
+    GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-1111-2222-3333-1108"), gmsa);
+    /* A gMSA is not a machine that applies policy. */
+    CU_ASSERT_EQUAL(gp_model_computers(model)->len, 0);
+    CU_ASSERT_EQUAL(diags->len, 0);
+  }
+}
+
+static void
+test_cross_ref_sets_netbios_name(void)
+{
+  g_autofree char *text = g_strconcat(ldapsearch_output, contoso_cross_ref, NULL);
+  g_autoptr(GpModel) model = load_ok(text, NULL);
+  const GpDomain *domain = gp_model_find_domain(model, "DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(domain);
+  GP_ASSERT_STR(domain->netbios_name, "CORP");
+  GP_ASSERT_STR(domain->sid, CONTOSO_SID);
+  CU_ASSERT_EQUAL(gp_model_domains(model)->len, 1);
+}
+
+/* -------------------------------------------------------- leniency, misc */
+
+/* Attribute names in any case, options stripped, FILL spaces after ':' dropped. */
+static void
+test_attribute_names_any_case(void)
+{
+  const char *text
+      = "DN:   OU=Servers,DC=contoso,DC=com\n"
+        "OBJECTCLASS: TOP\n"
+        "objectclass: ORGANIZATIONALUNIT\n"
+        "GPLINK;lang-en:    [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=com;0]\n"
+        "gpoptions: 1\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->dn, "OU=Servers,DC=contoso,DC=com");
+  CU_ASSERT_EQUAL(som->kind, GP_SOM_OU);
+  CU_ASSERT_EQUAL(som->links->len, 1);
+  CU_ASSERT_EQUAL(som->gp_options, 1);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+/* Several blank lines, blank lines made of spaces, no final newline. */
+static void
+test_blank_line_variants(void)
+{
+  const char *text = "\n\n" OU_HEAD "\n  \n\t\n\n" GPC_HEAD "displayName: Last";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL(gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com"));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  GP_ASSERT_STR(gpo->display_name, "Last");
+  CU_ASSERT_EQUAL(gpo->line, 10);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+static void
+test_empty_input(void)
+{
+  static const char *const texts[] = { "", "\n\n", "# only a comment\n", "version: 1\n" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++) {
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = load_ok(texts[i], diags);
+
+    CU_ASSERT_EQUAL(gp_model_soms(model)->len, 0);
+    CU_ASSERT_EQUAL(diags->len, 0);
+  }
+}
+
+static void
+test_over_long_lines(void)
+{
+  g_autofree char *value = g_strnfill(1024 * 1024 + 1, 'x');
+  g_autofree char *attribute = g_strdup_printf(OU_HEAD "description: %s\ngPOptions: 1\n", value);
+  g_autofree char *dn = g_strdup_printf("dn: OU=%s,DC=contoso,DC=com\n"
+                                        "objectClass: organizationalUnit\n\n" OU_HEAD,
+                                        value);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(attribute, diags);
+  g_autoptr(GpModel) model2 = load_ok(dn, diags);
+  const GpSom *som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  CU_ASSERT_EQUAL(som->gp_options, 1);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "attribute skipped", 4), 1);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "record skipped", 1), 1);
+  CU_ASSERT_EQUAL(gp_model_soms(model2)->len, 1);
+}
+
+static void
+test_load_file(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp("gpsim-ldif-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *missing = NULL;
+  g_autoptr(GpModel) model = gp_model_new();
+  const GpSom *som;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+  path = g_build_filename(dir, "export.ldif", NULL);
+  missing = g_build_filename(dir, "missing.ldif", NULL);
+  CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, ldapsearch_output, -1, &error));
+  CU_ASSERT_TRUE(gp_ldif_load_file(path, model, NULL, &error));
+  som = gp_model_find_som(model, "OU=Servers,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  GP_ASSERT_STR(som->file, path);
+  CU_ASSERT_FALSE(gp_ldif_load_file(missing, model, NULL, &error));
+  CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_IO));
+  CU_ASSERT_PTR_NOT_NULL(error ? strstr(error->message, missing) : NULL);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* -------------------------------------------------------------- bad input */
+
+typedef struct {
+  const char *name;
+  const char *text;
+  guint line;
+  const char *what; /* part of the message */
+} SyntaxCase;
+
+static const SyntaxCase syntax_cases[] = {
+  { "no dn", "objectClass: top\nobjectClass: organizationalUnit\n", 1, "not 'dn:'" },
+  { "no dn after a comment", "# comment\n\nou: Servers\n", 3, "not 'dn:'" },
+  { "line without colon", OU_HEAD "objectClass organizationalUnit\n", 4, "no ':'" },
+  { "ldifde separator outside modify", OU_HEAD "-\n", 4, "no ':'" },
+  { "continuation at file start", " OU=Servers,DC=contoso,DC=com\n" OU_HEAD, 1, "starts with" },
+  { "continuation after a blank line", OU_HEAD "\n more\n", 5, "blank line" },
+  { "dn in bad base64", "dn:: T1U9$$$$\nobjectClass: top\n", 1, "base64" },
+  { "dn in base64 of non-UTF-8", "dn:: //79\nobjectClass: top\n", 1, "base64" },
+  { "dn as a URL", "dn:< file:///etc/passwd\n", 1, "dn:<" },
+  { "two DNs in a record", OU_HEAD "dn: OU=Other,DC=contoso,DC=com\n", 4, "second 'dn:'" },
+  { "bad attribute name", OU_HEAD "gP Link: x\n", 4, "not an attribute name" },
+  { "empty attribute name", OU_HEAD ": x\n", 4, "not an attribute name" },
+  { "error after a good record", OU_HEAD "\n" GPC_HEAD "garbage\n", 9, "no ':'" },
+};
+
+static void
+test_syntax_errors(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(syntax_cases); i++) {
+    const SyntaxCase *c = &syntax_cases[i];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GpModel) model = gp_model_new();
+    g_autofree char *where = g_strdup_printf(FILE_NAME ":%u: ", c->line);
+
+    printf("\n  case: %s", c->name);
+    CU_ASSERT_FALSE(load_text(model, NULL, c->text, &error));
+    CU_ASSERT_TRUE_FATAL(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_SYNTAX));
+    CU_ASSERT_TRUE(g_str_has_prefix(error->message, where));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error->message, c->what));
+    if (!g_str_has_prefix(error->message, where) || strstr(error->message, c->what) == NULL)
+      printf("\n  message: %s", error->message);
+    /* A file that cannot be loaded leaves the model as it was. */
+    CU_ASSERT_EQUAL(gp_model_soms(model)->len, 0);
+    CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 0);
+  }
+}
+
+static const char truncation_source[]
+    = "version: 1\n"
+      "\n"
+      "# contoso.com\n"
+      "dn: DC=contoso,DC=com\n"
+      "objectClass: top\n"
+      "objectClass: domainDNS\n"
+      "objectSid:: AQQAAAAAAAUVAAAAVwQAAK4IAAAFDQAA\n"
+      "gPLink: [LDAP://CN=" DDP_GUID ",CN=Policies,CN=System,DC=co\n"
+      " ntoso,DC=com;0]\n"
+      "\n" GPC_HEAD "displayName:: U3RyYXTDqWdpZSBBb8O7dA==\n"
+      "versionNumber: 65537\n"
+      "\n"
+      "search: 2\n"
+      "result: 0 Success\n";
+
+/* Cut at every byte: each prefix loads, or fails with a located error; nothing
+ * crashes (run under valgrind or ASan to see the difference). */
+static void
+test_truncated_everywhere(void)
+{
+  gsize len = strlen(truncation_source);
+  guint failures = 0;
+
+  for (gsize cut = 0; cut <= len; cut++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = gp_model_new();
+    gboolean ok = gp_ldif_load_from_data(truncation_source, cut, FILE_NAME, model, diags, &error);
+
+    if (ok) {
+      CU_ASSERT_PTR_NULL(error);
+      continue;
+    }
+    failures++;
+    CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_SYNTAX));
+    CU_ASSERT_TRUE(error != NULL && g_str_has_prefix(error->message, FILE_NAME ":"));
+  }
+  /* Cuts inside "objectClass" before its ':' are syntax errors. */
+  CU_ASSERT_TRUE(failures > 0);
+}
+
+/* A cut inside the last record keeps what came before it. */
+static void
+test_truncated_mid_record(void)
+{
+  const char *cut = strstr(truncation_source, "displayName::");
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = gp_model_new();
+  gsize len = (gsize)(cut - truncation_source) + strlen("displayName:: U3RyY");
+  const GpSom *som;
+  const GpDomain *domain;
+  const GpGpo *gpo;
+
+  CU_ASSERT_TRUE(gp_ldif_load_from_data(truncation_source, len, FILE_NAME, model, diags, NULL));
+  som = gp_model_find_som(model, "DC=contoso,DC=com");
+  domain = gp_model_find_domain(model, "DC=contoso,DC=com");
+  gpo = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(som);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(domain);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  CU_ASSERT_EQUAL(som->links->len, 1);
+  GP_ASSERT_STR(domain->sid, CONTOSO_SID);
+  CU_ASSERT_PTR_NULL(gpo->display_name);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "base64", 15), 1);
+}
+
+/* Random bytes, and random bytes spliced into good LDIF: never a crash, and a
+ * failed load always says why. */
+static void
+test_binary_garbage(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(2849);
+  gsize source_len = strlen(truncation_source);
+
+  for (guint round = 0; round < 400; round++) {
+    gsize len = (gsize)g_rand_int_range(rand, 1, 600);
+    g_autofree char *bytes = g_malloc(len + source_len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GpModel) model = gp_model_new();
+    gsize total = len;
+
+    for (gsize i = 0; i < len; i++)
+      bytes[i] = (char)g_rand_int_range(rand, round % 2 ? 1 : 0, 256);
+    if (round % 4 == 3) {
+      /* Good text with a few bytes overwritten. */
+      memcpy(bytes, truncation_source, source_len);
+      for (guint k = 0; k < 4; k++)
+        bytes[g_rand_int_range(rand, 0, (gint32)source_len)] = (char)g_rand_int_range(rand, 1, 256);
+      total = source_len;
+    }
+    if (!gp_ldif_load_from_data(bytes, total, FILE_NAME, model, diags, &error)) {
+      CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+      CU_ASSERT_EQUAL(error->domain, GP_LOAD_ERROR);
+      CU_ASSERT_TRUE(g_str_has_prefix(error->message, FILE_NAME));
+    } else {
+      CU_ASSERT_PTR_NULL(error);
+    }
+  }
+}
+
+static void
+test_nul_bytes_are_an_encoding_error(void)
+{
+  static const char bytes[] = "dn: OU=A,DC=x\n\0objectClass: top\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpModel) model = gp_model_new();
+
+  CU_ASSERT_FALSE(gp_ldif_load_from_data(bytes, sizeof bytes - 1, FILE_NAME, model, NULL, &error));
+  CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_ENCODING));
+}
+
+static const GpTestCase cases[] = {
+  GP_TEST(test_folded_lines),
+  GP_TEST(test_folded_dn_name),
+  GP_TEST(test_base64_values),
+  GP_TEST(test_base64_space_gplink),
+  GP_TEST(test_bad_base64_skips_attribute),
+  GP_TEST(test_object_sid_forms),
+  GP_TEST(test_ldapsearch_comments_and_trailers),
+  GP_TEST(test_ldapsearch_failed_result),
+  GP_TEST(test_version_line),
+  GP_TEST(test_ldifde_changetype),
+  GP_TEST(test_line_endings),
+  GP_TEST(test_utf16_input),
+  GP_TEST(test_merge_two_files),
+  GP_TEST(test_samba_sample),
+  GP_TEST(test_ignored_classes_note),
+  GP_TEST(test_no_note_when_everything_used),
+  GP_TEST(test_container_with_gplink_warns),
+  GP_TEST(test_site_and_gpc_without_guid),
+  GP_TEST(test_computer_record),
+  GP_TEST(test_computer_without_cn),
+  GP_TEST(test_user_account_control_values),
+  GP_TEST(test_bad_integers),
+  GP_TEST(test_bad_gpoptions),
+  GP_TEST(test_principals),
+  GP_TEST(test_cross_ref_sets_netbios_name),
+  GP_TEST(test_attribute_names_any_case),
+  GP_TEST(test_blank_line_variants),
+  GP_TEST(test_empty_input),
+  GP_TEST(test_over_long_lines),
+  GP_TEST(test_load_file),
+  GP_TEST(test_syntax_errors),
+  GP_TEST(test_truncated_everywhere),
+  GP_TEST(test_truncated_mid_record),
+  GP_TEST(test_binary_garbage),
+  GP_TEST(test_nul_bytes_are_an_encoding_error),
+};
+
+GP_TEST_MAIN("ldif", cases)
