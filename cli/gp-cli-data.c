@@ -6,7 +6,7 @@
 #include "gp-cli.h"
 
 #define RIGHTS_FILE "user-rights.tsv"
-#define SIDS_FILE "well-known-sids.tsv"
+#define SIDS_FILE   "well-known-sids.tsv"
 #define DEFAULT_LAB "contoso"
 
 void
@@ -62,8 +62,8 @@ gp_cli_data_dir(void)
   g_autofree char *from_env = env ? g_build_filename(env, "data", NULL) : NULL;
   const char *installed = GP_INSTALL_DATADIR "/data";
   const char *source = GP_SOURCE_DATADIR "/data";
-  const char *build_first[] = {source, installed, NULL};
-  const char *install_first[] = {installed, source, NULL};
+  const char *build_first[] = { source, installed, NULL };
+  const char *install_first[] = { installed, source, NULL };
 
   if (from_env)
     return g_steal_pointer(&from_env);
@@ -77,8 +77,8 @@ gp_cli_labs_dir(void)
   g_autofree char *from_env = env ? g_build_filename(env, "labs", NULL) : NULL;
   const char *installed = GP_INSTALL_DATADIR "/labs";
   const char *source = GP_SOURCE_DATADIR "/fixtures/labs";
-  const char *build_first[] = {source, installed, NULL};
-  const char *install_first[] = {installed, source, NULL};
+  const char *build_first[] = { source, installed, NULL };
+  const char *install_first[] = { installed, source, NULL };
 
   if (from_env)
     return g_steal_pointer(&from_env);

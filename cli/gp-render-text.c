@@ -83,7 +83,8 @@ render_holders(const GPtrArray *holders, GString *out)
   for (guint i = 0; i < holders->len; i++) {
     const GpPrincipal *holder = g_ptr_array_index(holders, i);
     g_string_append_printf(out, "    %-48s %s\n", holder->name ? holder->name : "(unknown name)",
-                           holder->sid ? holder->sid : "(no SID: resolved by name on the computer)");
+                           holder->sid ? holder->sid
+                                       : "(no SID: resolved by name on the computer)");
   }
 }
 
@@ -144,8 +145,9 @@ render_verdict(const GpRightResult *right, GString *out)
                            entry_name(winner), winner->gpo->guid, winner->som->dn,
                            winner->link->link_order, winner->enforced ? ", enforced" : "");
   } else if (right->defined_nowhere) {
-    g_string_append_printf(out, "  Winner: none: no applied GPO defines it and %s does not "
-                                "either, so nobody holds it\n",
+    g_string_append_printf(out,
+                           "  Winner: none: no applied GPO defines it and %s does not "
+                           "either, so nobody holds it\n",
                            local_layer_label(right));
   } else {
     g_string_append_printf(out, "  Winner: %s (no applied GPO defines it)\n",
@@ -155,8 +157,9 @@ render_verdict(const GpRightResult *right, GString *out)
   g_string_append(out, "  Holders:\n");
   render_holders(right->holders, out);
   if (winner)
-    g_string_append_printf(out, "  Local editor: greyed out in secpol.msc because GPO '%s' "
-                                "linked at %s defines it\n",
+    g_string_append_printf(out,
+                           "  Local editor: greyed out in secpol.msc because GPO '%s' "
+                           "linked at %s defines it\n",
                            entry_name(winner), winner->som->dn);
   else
     g_string_append(out, "  Local editor: editable: no applied GPO defines it\n");

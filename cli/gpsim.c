@@ -36,20 +36,20 @@ static void
 add_data_entries(GOptionContext *context, GpCliOptions *options)
 {
   GOptionEntry entries[] = {
-      {"ldif", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->ldif,
-       "LDIF export (ldapsearch, ldbsearch, ldifde); repeatable", "FILE"},
-      {"sysvol", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->sysvol,
-       "copy of SYSVOL (its Policies folder, or above); repeatable", "DIR"},
-      {"local", 0, 0, G_OPTION_ARG_FILENAME, &options->local,
-       "the computer's local policy: a 'secedit /export' file", "INF"},
-      {"site", 0, 0, G_OPTION_ARG_STRING, &options->site,
-       "the computer's site (\"\" for none)", "NAME"},
-      {"right", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->rights,
-       "user right to explain (constant or display name); repeatable", "R"},
-      {"format", 0, 0, G_OPTION_ARG_STRING, &options->format, "output format", "FORMAT"},
-      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
-       "write to FILE (atomically) instead of standard output", "FILE"},
-      {NULL, 0, 0, 0, NULL, NULL, NULL},
+    { "ldif", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->ldif,
+      "LDIF export (ldapsearch, ldbsearch, ldifde); repeatable", "FILE" },
+    { "sysvol", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->sysvol,
+      "copy of SYSVOL (its Policies folder, or above); repeatable", "DIR" },
+    { "local", 0, 0, G_OPTION_ARG_FILENAME, &options->local,
+      "the computer's local policy: a 'secedit /export' file", "INF" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &options->site, "the computer's site (\"\" for none)",
+      "NAME" },
+    { "right", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->rights,
+      "user right to explain (constant or display name); repeatable", "R" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, "output format", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
+      "write to FILE (atomically) instead of standard output", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
 
   g_option_context_add_main_entries(context, entries, NULL);
@@ -110,7 +110,7 @@ find_computer(const GpModel *model, const char *name)
 static GpEngineOptions
 engine_options(const GpCliOptions *options, const GpCliData *data)
 {
-  GpEngineOptions out = {options->site, data->local_policy, (const char *const *)options->rights};
+  GpEngineOptions out = { options->site, data->local_policy, (const char *const *)options->rights };
 
   return out;
 }
@@ -149,7 +149,7 @@ load_data(const GpCliOptions *options, GpCliData *data)
 static int
 run_explain(Command *command)
 {
-  g_auto(GpCliData) data = {0};
+  g_auto(GpCliData) data = { 0 };
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) error = NULL;
   const GpComputer *computer;
@@ -171,7 +171,7 @@ run_explain(Command *command)
 static int
 run_rsop(Command *command)
 {
-  g_auto(GpCliData) data = {0};
+  g_auto(GpCliData) data = { 0 };
   g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) error = NULL;
   const GPtrArray *computers;
@@ -184,25 +184,26 @@ run_rsop(Command *command)
   computers = gp_model_computers(data.model);
   for (guint i = 0; i < computers->len; i++) {
     if (i > 0 && g_strcmp0(command->data.format, "text") == 0)
-      g_string_append(out, "\n----------------------------------------------------------------\n\n");
+      g_string_append(out,
+                      "\n----------------------------------------------------------------\n\n");
     if (!render_one(&data, &command->data, g_ptr_array_index(computers, i), out, &error))
       return fail(GP_EXIT_USAGE, error->message);
   }
   return emit(&command->data, out);
 }
 
-static const char usage_text[] =
-    "usage: gpsim COMMAND [OPTIONS]\n"
-    "\n"
-    "Who effectively holds a Windows user right on a computer, and which GPO decided it.\n"
-    "\n"
-    "Commands:\n"
-    "  explain --computer NAME   explain the rights of one computer\n"
-    "  rsop                      the result for every computer, one JSON object a line\n"
-    "\n"
-    "With no --ldif/--sysvol, the bundled contoso lab is used.\n"
-    "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
-    "2 input error, 3 internal error.\n";
+static const char usage_text[]
+    = "usage: gpsim COMMAND [OPTIONS]\n"
+      "\n"
+      "Who effectively holds a Windows user right on a computer, and which GPO decided it.\n"
+      "\n"
+      "Commands:\n"
+      "  explain --computer NAME   explain the rights of one computer\n"
+      "  rsop                      the result for every computer, one JSON object a line\n"
+      "\n"
+      "With no --ldif/--sysvol, the bundled contoso lab is used.\n"
+      "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
+      "2 input error, 3 internal error.\n";
 
 static int
 parse_command(const char *name, int *argc, char ***argv, Command *command)
@@ -210,9 +211,9 @@ parse_command(const char *name, int *argc, char ***argv, Command *command)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry explain_entries[] = {
-      {"computer", 'c', 0, G_OPTION_ARG_STRING, &command->computer,
-       "cn, sAMAccountName, dNSHostName or DN of the computer", "NAME"},
-      {NULL, 0, 0, 0, NULL, NULL, NULL},
+    { "computer", 'c', 0, G_OPTION_ARG_STRING, &command->computer,
+      "cn, sAMAccountName, dNSHostName or DN of the computer", "NAME" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autofree char *title = g_strdup_printf("%s - gpsim", name);
 
@@ -235,7 +236,7 @@ dispatch(int argc, char **argv)
   g_auto(GStrv) args = g_strdupv(argv);
   char **parse_argv = args + 1;
   int parse_argc = argc - 1;
-  Command command = {0};
+  Command command = { 0 };
   int status;
 
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

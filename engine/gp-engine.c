@@ -13,7 +13,7 @@
 #include "gp-engine.h"
 #include "gp-names.h"
 
-G_DEFINE_QUARK(gp-engine-error-quark, gp_engine_error)
+G_DEFINE_QUARK(gp - engine - error - quark, gp_engine_error)
 
 /* ------------------------------------------------------------ enum names */
 
@@ -21,17 +21,17 @@ const char *
 gp_reason_to_string(GpReason reason)
 {
   static const char *const names[] = {
-      NULL,
-      "LINK_DISABLED",
-      "BLOCKED",
-      "GPO_NOT_FOUND",
-      "BAD_FUNCTIONALITY_VERSION",
-      "COMPUTER_SETTINGS_DISABLED",
-      "SECURITY_FILTER_DENIED",
-      "WMI_FILTER_FALSE",
-      "EMPTY_GPO",
-      "SECURITY_CSE_NOT_REGISTERED",
-      "SYSVOL_UNREADABLE",
+    NULL,
+    "LINK_DISABLED",
+    "BLOCKED",
+    "GPO_NOT_FOUND",
+    "BAD_FUNCTIONALITY_VERSION",
+    "COMPUTER_SETTINGS_DISABLED",
+    "SECURITY_FILTER_DENIED",
+    "WMI_FILTER_FALSE",
+    "EMPTY_GPO",
+    "SECURITY_CSE_NOT_REGISTERED",
+    "SYSVOL_UNREADABLE",
   };
 
   return reason < G_N_ELEMENTS(names) ? names[reason] : NULL;
@@ -41,17 +41,17 @@ const char *
 gp_reason_describe(GpReason reason)
 {
   static const char *const text[] = {
-      "applied",
-      "link disabled",
-      "blocked by block inheritance",
-      "GPO not found in the directory data (deleted, or not readable)",
-      "gPCFunctionalityVersion is not 2",
-      "computer configuration disabled (GPO status)",
-      "denied by security filtering",
-      "WMI filter evaluated false",
-      "no computer settings (computer version 0)",
-      "GptTmpl.inf present but the Security CSE is not registered on the GPO",
-      "SYSVOL part unreadable",
+    "applied",
+    "link disabled",
+    "blocked by block inheritance",
+    "GPO not found in the directory data (deleted, or not readable)",
+    "gPCFunctionalityVersion is not 2",
+    "computer configuration disabled (GPO status)",
+    "denied by security filtering",
+    "WMI filter evaluated false",
+    "no computer settings (computer version 0)",
+    "GptTmpl.inf present but the Security CSE is not registered on the GPO",
+    "SYSVOL part unreadable",
   };
 
   return reason < G_N_ELEMENTS(text) ? text[reason] : "unknown";
@@ -151,8 +151,7 @@ result_new(const GpComputer *computer)
 
 /* Decides the site: explicit option, the computer's own, or the only one there is. */
 static const GpSom *
-choose_site(const GpModel *model, const GpComputer *computer, const char *option,
-            GpResult *result)
+choose_site(const GpModel *model, const GpComputer *computer, const char *option, GpResult *result)
 {
   const GPtrArray *soms = gp_model_soms(model);
   const GpSom *only = NULL;
@@ -166,9 +165,9 @@ choose_site(const GpModel *model, const GpComputer *computer, const char *option
   if (name) {
     const GpSom *site = gp_model_find_site(model, name);
     result->site = g_strdup(name);
-    result->site_reason = g_strdup_printf(
-        "%s%s", option ? "given with --site" : "the computer's site in the data",
-        site ? "" : "; the site is not in the data, so it contributes no links");
+    result->site_reason
+        = g_strdup_printf("%s%s", option ? "given with --site" : "the computer's site in the data",
+                          site ? "" : "; the site is not in the data, so it contributes no links");
     return site;
   }
   for (guint i = 0; i < soms->len; i++) {
@@ -264,8 +263,8 @@ collect_som_links(const GpSom *som, const GpSom *blocker, Lists *lists)
 static void
 build_entries(const GPtrArray *soms, GpResult *result)
 {
-  Lists lists = {g_ptr_array_new(), g_ptr_array_new(),
-                 g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref)};
+  Lists lists = { g_ptr_array_new(), g_ptr_array_new(),
+                  g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref) };
   const GpSom *blocker = NULL;
 
   for (guint i = 0; i < soms->len; i++) {
@@ -335,8 +334,7 @@ note_assumptions(GpGpoEntry *entry)
   if (!gpo->has_functionality_version)
     g_ptr_array_add(entry->assumptions, g_strdup("gPCFunctionalityVersion absent: assumed 2"));
   if (gpo->sysvol == GP_SYSVOL_NOT_GIVEN)
-    g_ptr_array_add(entry->assumptions,
-                    g_strdup("no SYSVOL data given: its settings are unknown"));
+    g_ptr_array_add(entry->assumptions, g_strdup("no SYSVOL data given: its settings are unknown"));
 }
 
 static void
@@ -450,8 +448,8 @@ note_unknowns_above(const GpResult *result, GpRightResult *out)
 
     if (entry == out->winner || entry->is_local)
       break;
-    unknown = (entry->applied && entry->gpo->sysvol == GP_SYSVOL_NOT_GIVEN) ||
-              entry->reason == GP_REASON_SYSVOL_UNREADABLE;
+    unknown = (entry->applied && entry->gpo->sysvol == GP_SYSVOL_NOT_GIVEN)
+              || entry->reason == GP_REASON_SYSVOL_UNREADABLE;
     if (unknown)
       g_ptr_array_add(out->notes,
                       g_strdup_printf("GPO '%s' (precedence %u) could not be read; if it "
@@ -463,14 +461,14 @@ note_unknowns_above(const GpResult *result, GpRightResult *out)
 /* The local layer: the given local policy (a secedit export lists every right
  * that has holders, so an absent right has none), else the role's defaults. */
 static void
-resolve_local_layer(const GpModel *model, const GpResult *result,
-                    const GpEngineOptions *options, GpRightResult *out)
+resolve_local_layer(const GpModel *model, const GpResult *result, const GpEngineOptions *options,
+                    GpRightResult *out)
 {
   const GPtrArray *holders = NULL;
 
   if (options->local_policy) {
-    const GpRightAssignment *assignment =
-        gp_security_template_lookup(options->local_policy, out->right);
+    const GpRightAssignment *assignment
+        = gp_security_template_lookup(options->local_policy, out->right);
     out->local_source = GP_SOURCE_LOCAL;
     holders = assignment ? assignment->holders : NULL;
   } else {
@@ -596,19 +594,18 @@ resolve_all(const GpModel *model, GpResult *result, const GpEngineOptions *optio
 
   for (guint i = 0; i < names->len; i++) {
     const char *name = g_ptr_array_index(names, i);
-    g_ptr_array_add(result->rights,
-                    resolve_right(model, result, options, gp_model_lookup_right(model, name),
-                                  name));
+    g_ptr_array_add(result->rights, resolve_right(model, result, options,
+                                                  gp_model_lookup_right(model, name), name));
   }
 }
 
 /* ------------------------------------------------------------ the whole */
 
 GpResult *
-gp_engine_evaluate(const GpModel *model, const GpComputer *computer,
-                   const GpEngineOptions *options, GError **error)
+gp_engine_evaluate(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
+                   GError **error)
 {
-  static const GpEngineOptions no_options = {NULL, NULL, NULL};
+  static const GpEngineOptions no_options = { NULL, NULL, NULL };
   g_autoptr(GpResult) result = result_new(computer);
   const GpSom *site;
 
@@ -632,8 +629,8 @@ gp_result_find_right(const GpResult *result, const char *right)
 {
   for (guint i = 0; i < result->rights->len; i++) {
     const GpRightResult *candidate = g_ptr_array_index(result->rights, i);
-    if (g_ascii_strcasecmp(candidate->right, right) == 0 ||
-        (candidate->info && g_ascii_strcasecmp(candidate->info->display_name, right) == 0))
+    if (g_ascii_strcasecmp(candidate->right, right) == 0
+        || (candidate->info && g_ascii_strcasecmp(candidate->info->display_name, right) == 0))
       return candidate;
   }
   return NULL;

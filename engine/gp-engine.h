@@ -62,14 +62,14 @@ typedef struct {
 
 /* One line of the precedence list: a link on one of the computer's SOMs, or local. */
 typedef struct {
-  guint precedence;      /* 1 = highest; numbers the entries in list order */
+  guint precedence; /* 1 = highest; numbers the entries in list order */
   gboolean is_local;
-  const GpSom *som;      /* (nullable) NULL for local */
-  const GpLink *link;    /* (nullable) NULL for local */
-  const GpGpo *gpo;      /* (nullable) NULL for local and for GPO_NOT_FOUND */
-  gboolean enforced;     /* effective: enforced bit set and link not disabled */
+  const GpSom *som;   /* (nullable) NULL for local */
+  const GpLink *link; /* (nullable) NULL for local */
+  const GpGpo *gpo;   /* (nullable) NULL for local and for GPO_NOT_FOUND */
+  gboolean enforced;  /* effective: enforced bit set and link not disabled */
   gboolean applied;
-  GpReason reason;       /* GP_REASON_NONE when applied */
+  GpReason reason;         /* GP_REASON_NONE when applied */
   const GpSom *blocked_by; /* (nullable) the SOM whose block inheritance excluded it */
   /* TRUE when the entry is applied but its GptTmpl.inf is not used because the
    * Security CSE is not registered (D7): it then defines nothing. */
@@ -119,22 +119,22 @@ typedef struct {
    * local policy, else the role's documented default).  local_holders is NULL
    * when that layer does not define the right. */
   GpRightSource local_source;
-  GPtrArray *local_holders;  /* (nullable) GpPrincipal* (owned) */
-  GPtrArray *definitions;    /* GpDefinition* (owned), precedence order */
-  GPtrArray *notes;          /* char*: caveats, e.g. an unreadable GPO above the winner */
+  GPtrArray *local_holders; /* (nullable) GpPrincipal* (owned) */
+  GPtrArray *definitions;   /* GpDefinition* (owned), precedence order */
+  GPtrArray *notes;         /* char*: caveats, e.g. an unreadable GPO above the winner */
 } GpRightResult;
 
 typedef struct {
   const GpComputer *computer;
   GpRole role;
-  gboolean role_assumed;  /* the data could not tell; see role_reason */
-  char *role_reason;      /* how the role was decided */
-  char *site;             /* (nullable) site used, NULL when none */
-  char *site_reason;      /* why this site, or why none */
-  GPtrArray *soms;        /* const GpSom*, nearest first (SOM list, step A) */
-  GPtrArray *entries;     /* GpGpoEntry* (owned), precedence order */
-  GPtrArray *rights;      /* GpRightResult* (owned) */
-  GPtrArray *notes;       /* char*: general caveats */
+  gboolean role_assumed; /* the data could not tell; see role_reason */
+  char *role_reason;     /* how the role was decided */
+  char *site;            /* (nullable) site used, NULL when none */
+  char *site_reason;     /* why this site, or why none */
+  GPtrArray *soms;       /* const GpSom*, nearest first (SOM list, step A) */
+  GPtrArray *entries;    /* GpGpoEntry* (owned), precedence order */
+  GPtrArray *rights;     /* GpRightResult* (owned) */
+  GPtrArray *notes;      /* char*: general caveats */
 } GpResult;
 
 /* Decides the role of @computer from userAccountControl, primaryGroupID and

@@ -4,10 +4,10 @@
 #include "gp-engine.h"
 
 /* userAccountControl bits (MS-ADTS 2.2.16). */
-#define UAC_SERVER_TRUST_ACCOUNT 0x00002000u
+#define UAC_SERVER_TRUST_ACCOUNT    0x00002000u
 #define UAC_PARTIAL_SECRETS_ACCOUNT 0x04000000u
 /* primaryGroupID of writable and read-only domain controllers. */
-#define RID_DOMAIN_CONTROLLERS 516u
+#define RID_DOMAIN_CONTROLLERS           516u
 #define RID_READ_ONLY_DOMAIN_CONTROLLERS 521u
 
 static gboolean
@@ -29,8 +29,8 @@ gp_engine_computer_role(const GpComputer *computer, gboolean *out_assumed, char 
     *out_reason = g_strdup_printf("userAccountControl %u marks a domain controller", uac);
     return GP_ROLE_DOMAIN_CONTROLLER;
   }
-  if (computer->primary_group_id == RID_DOMAIN_CONTROLLERS ||
-      computer->primary_group_id == RID_READ_ONLY_DOMAIN_CONTROLLERS) {
+  if (computer->primary_group_id == RID_DOMAIN_CONTROLLERS
+      || computer->primary_group_id == RID_READ_ONLY_DOMAIN_CONTROLLERS) {
     *out_reason = g_strdup_printf("primaryGroupID %u is a domain controllers group",
                                   computer->primary_group_id);
     return GP_ROLE_DOMAIN_CONTROLLER;

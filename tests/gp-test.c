@@ -18,8 +18,8 @@ char *
 gp_test_sample(const char *relative)
 {
   if (!g_file_test(GP_TEST_SAMPLES_DIR, G_FILE_TEST_IS_DIR)) {
-    g_autofree char *reason =
-        g_strdup_printf("samples folder %s is absent; needs %s", GP_TEST_SAMPLES_DIR, relative);
+    g_autofree char *reason
+        = g_strdup_printf("samples folder %s is absent; needs %s", GP_TEST_SAMPLES_DIR, relative);
     gp_test_skip(reason);
     return NULL;
   }
@@ -58,8 +58,8 @@ gp_test_assert_str(const char *actual, const char *expected, const char *file, i
   gboolean same = g_strcmp0(actual, expected) == 0;
 
   if (!same)
-    printf("\n%s:%d: %s is '%s', expected '%s'\n", file, line, expr,
-           actual ? actual : "(null)", expected ? expected : "(null)");
+    printf("\n%s:%d: %s is '%s', expected '%s'\n", file, line, expr, actual ? actual : "(null)",
+           expected ? expected : "(null)");
   CU_assertImplementation(same, (unsigned)line, "string equality", file, "", CU_FALSE);
 }
 
@@ -78,8 +78,7 @@ run_selected(CU_pSuite suite, const GpTestCase *cases, gsize n_cases, const char
 }
 
 int
-gp_test_main(int argc, char **argv, const char *suite_name, const GpTestCase *cases,
-             gsize n_cases)
+gp_test_main(int argc, char **argv, const char *suite_name, const GpTestCase *cases, gsize n_cases)
 {
   const char *only = NULL;
   unsigned failures;

@@ -20,15 +20,17 @@ typedef struct {
   void (*fn)(void);
 } GpTestCase;
 
-#define GP_TEST(fn) { #fn, fn }
+#define GP_TEST(fn)                                                                                \
+  {                                                                                                \
+#fn, fn                                                                                        \
+  }
 
-int gp_test_main(int argc, char **argv, const char *suite, const GpTestCase *cases,
-                 gsize n_cases);
+int gp_test_main(int argc, char **argv, const char *suite, const GpTestCase *cases, gsize n_cases);
 
-#define GP_TEST_MAIN(suite, cases)                                                               \
-  int main(int argc, char **argv)                                                                \
-  {                                                                                              \
-    return gp_test_main(argc, argv, suite, cases, G_N_ELEMENTS(cases));                          \
+#define GP_TEST_MAIN(suite, cases)                                                                 \
+  int main(int argc, char **argv)                                                                  \
+  {                                                                                                \
+    return gp_test_main(argc, argv, suite, cases, G_N_ELEMENTS(cases));                            \
   }
 
 /* Marks the running case skipped, with a reason printed to stdout. */
@@ -49,7 +51,7 @@ char *gp_test_data(const char *relative);
 char *gp_test_read(const char *path, gsize *len);
 
 /* CU_ASSERT_STRING_EQUAL that prints both strings on failure and accepts NULL. */
-#define GP_ASSERT_STR(actual, expected)                                                          \
+#define GP_ASSERT_STR(actual, expected)                                                            \
   gp_test_assert_str((actual), (expected), __FILE__, __LINE__, #actual)
 void gp_test_assert_str(const char *actual, const char *expected, const char *file, int line,
                         const char *expr);

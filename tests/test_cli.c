@@ -62,9 +62,9 @@ parse_json(const char *text)
 static JsonNode *
 explain_json(const char *computer, const char *right)
 {
-  const char *args[] = {"explain", "--computer", computer, "--right", right, "--format", "json",
-                        NULL};
-  g_auto(Run) run = {0};
+  const char *args[]
+      = { "explain", "--computer", computer, "--right", right, "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
 
   run_gpsim(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
@@ -137,7 +137,7 @@ definition_list(JsonObject *right)
 
 /* ------------------------------------------------------- lab answers */
 
-#define DEF "S-1-5-32-544,S-1-5-19,S-1-5-20,S-1-5-6"
+#define DEF        "S-1-5-32-544,S-1-5-19,S-1-5-20,S-1-5-6"
 #define LEGACY_SVC "S-1-5-21-1004336348-1177238915-682003330-1105"
 
 static const struct {
@@ -149,22 +149,21 @@ static const struct {
   gboolean greyed_out;
   const char *definitions;
 } lab_answers[] = {
-    {"WEB01", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568", TRUE,
-     "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden"},
-    {"web02.contoso.com", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568",
-     TRUE, "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden"},
-    {"APP01", "SeImpersonatePrivilege", "gpo", "Server Baseline", DEF, TRUE,
-     "Server Baseline=won"},
-    {"LEGACY01$", "SeImpersonatePrivilege", "gpo", "Legacy App Rights", DEF "," LEGACY_SVC, TRUE,
-     "Legacy App Rights=won Server Baseline=not-applied"},
-    {"LEGACY01", "SeDebugPrivilege", "gpo", "Contoso Security Baseline", "S-1-5-32-544", TRUE,
-     "Contoso Security Baseline=won Legacy App Rights=overridden"},
-    {"WS01", "SeImpersonatePrivilege", "default", NULL, DEF, FALSE, "Pilot Rights=not-applied"},
-    {"DC01", "SeImpersonatePrivilege", "gpo", "Default Domain Controllers Policy", DEF, TRUE,
-     "Default Domain Controllers Policy=won"},
-    {"KIOSK01", "Impersonate a client after authentication", "default", NULL, DEF, FALSE, ""},
-    {"WEB01", "SeTcbPrivilege", "gpo", "Contoso Security Baseline", "", TRUE,
-     "Contoso Security Baseline=won"},
+  { "WEB01", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568", TRUE,
+    "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden" },
+  { "web02.contoso.com", "SeImpersonatePrivilege", "gpo", "IIS Web Tier", DEF ",S-1-5-32-568", TRUE,
+    "Old Web Settings=not-applied IIS Web Tier=won Server Baseline=overridden" },
+  { "APP01", "SeImpersonatePrivilege", "gpo", "Server Baseline", DEF, TRUE, "Server Baseline=won" },
+  { "LEGACY01$", "SeImpersonatePrivilege", "gpo", "Legacy App Rights", DEF "," LEGACY_SVC, TRUE,
+    "Legacy App Rights=won Server Baseline=not-applied" },
+  { "LEGACY01", "SeDebugPrivilege", "gpo", "Contoso Security Baseline", "S-1-5-32-544", TRUE,
+    "Contoso Security Baseline=won Legacy App Rights=overridden" },
+  { "WS01", "SeImpersonatePrivilege", "default", NULL, DEF, FALSE, "Pilot Rights=not-applied" },
+  { "DC01", "SeImpersonatePrivilege", "gpo", "Default Domain Controllers Policy", DEF, TRUE,
+    "Default Domain Controllers Policy=won" },
+  { "KIOSK01", "Impersonate a client after authentication", "default", NULL, DEF, FALSE, "" },
+  { "WEB01", "SeTcbPrivilege", "gpo", "Contoso Security Baseline", "", TRUE,
+    "Contoso Security Baseline=won" },
 };
 
 static void
@@ -179,10 +178,9 @@ test_lab_answers(void)
 
     printf("\n  case %u: %s %s", i, lab_answers[i].computer, lab_answers[i].right);
     GP_ASSERT_STR(member_string(right, "source"), lab_answers[i].source);
-    GP_ASSERT_STR(JSON_NODE_HOLDS_NULL(winner)
-                      ? NULL
-                      : member_string(json_node_get_object(winner), "name"),
-                  lab_answers[i].winner);
+    GP_ASSERT_STR(
+        JSON_NODE_HOLDS_NULL(winner) ? NULL : member_string(json_node_get_object(winner), "name"),
+        lab_answers[i].winner);
     GP_ASSERT_STR(holders, lab_answers[i].holders);
     CU_ASSERT_EQUAL(json_object_get_boolean_member(right, "local_greyed_out"),
                     lab_answers[i].greyed_out);
@@ -256,8 +254,8 @@ test_holder_names(void)
 static void
 test_all_rights_without_right_option(void)
 {
-  const char *args[] = {"explain", "--computer", "WEB01", "--format", "json", NULL};
-  g_auto(Run) run = {0};
+  const char *args[] = { "explain", "--computer", "WEB01", "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *rights;
   GString *names = g_string_new(NULL);
@@ -282,9 +280,9 @@ static void
 test_local_policy_option(void)
 {
   g_autofree char *local = gp_test_fixture("labs/contoso/local/WEB01-secedit.inf");
-  const char *args[] = {"explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege",
-                        "--local", local, "--format", "json", NULL};
-  g_auto(Run) run = {0};
+  const char *args[] = { "explain", "--computer", "WS01",     "--right", "SeImpersonatePrivilege",
+                         "--local", local,        "--format", "json",    NULL };
+  g_auto(Run) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *right;
   g_autofree char *holders = NULL;
@@ -301,9 +299,9 @@ test_local_policy_option(void)
 static void
 test_site_option_none(void)
 {
-  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeTimeZonePrivilege",
-                        "--site", "", "--format", "json", NULL};
-  g_auto(Run) run = {0};
+  const char *args[] = { "explain", "--computer", "WEB01",    "--right", "SeTimeZonePrivilege",
+                         "--site",  "",           "--format", "json",    NULL };
+  g_auto(Run) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *computer;
 
@@ -318,18 +316,19 @@ test_site_option_none(void)
 static void
 test_text_output_sentences(void)
 {
-  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege",
-                        NULL};
-  const char *ws_args[] = {"explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege",
-                           NULL};
-  g_auto(Run) run = {0};
-  g_auto(Run) ws = {0};
+  const char *args[]
+      = { "explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege", NULL };
+  const char *ws_args[]
+      = { "explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege", NULL };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) ws = { 0 };
 
   run_gpsim(&run, args);
   run_gpsim(&ws, ws_args);
   CU_ASSERT_EQUAL(run.status, 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "greyed out in secpol.msc because GPO 'IIS Web Tier' "
-                                         "linked at OU=Web,OU=Servers,DC=contoso,DC=com defines it"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out,
+                                "greyed out in secpol.msc because GPO 'IIS Web Tier' "
+                                "linked at OU=Web,OU=Servers,DC=contoso,DC=com defines it"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "BUILTIN\\IIS_IUSRS"));
   CU_ASSERT_PTR_NOT_NULL(strstr(ws.out, "editable: no applied GPO defines it"));
 }
@@ -337,8 +336,8 @@ test_text_output_sentences(void)
 static void
 test_rsop_jsonl(void)
 {
-  const char *args[] = {"rsop", "--right", "SeImpersonatePrivilege", NULL};
-  g_auto(Run) run = {0};
+  const char *args[] = { "rsop", "--right", "SeImpersonatePrivilege", NULL };
+  g_auto(Run) run = { 0 };
   g_auto(GStrv) lines = NULL;
   guint objects = 0;
 
@@ -364,26 +363,26 @@ static const struct {
   int status;
   const char *stderr_has;
 } error_cases[] = {
-    {{"explain", "--computer", "NOPE", NULL}, 1, "no computer named 'NOPE'"},
-    {{"explain", "--computer", "NOPE", NULL}, 1, "WEB01"},
-    {{"explain", "--computer", "WEB01", "--right", "SeMadeUpPrivilege", NULL},
-     1,
-     "unknown user right 'SeMadeUpPrivilege'"},
-    {{"explain", NULL}, 1, "explain needs --computer"},
-    {{"explain", "--computer", "WEB01", "--format", "xml", NULL}, 1, "--format"},
-    {{"frobnicate", NULL}, 1, "unknown command 'frobnicate'"},
-    {{"explain", "--computer", "WEB01", "--ldif", "/nonexistent/x.ldif", NULL},
-     2,
-     "/nonexistent/x.ldif"},
-    {{"explain", "--computer", "WEB01", "--sysvol", "/nonexistent", NULL}, 2, "/nonexistent"},
-    {{"explain", "--bogus", NULL}, 1, "bogus"},
+  { { "explain", "--computer", "NOPE", NULL }, 1, "no computer named 'NOPE'" },
+  { { "explain", "--computer", "NOPE", NULL }, 1, "WEB01" },
+  { { "explain", "--computer", "WEB01", "--right", "SeMadeUpPrivilege", NULL },
+    1,
+    "unknown user right 'SeMadeUpPrivilege'" },
+  { { "explain", NULL }, 1, "explain needs --computer" },
+  { { "explain", "--computer", "WEB01", "--format", "xml", NULL }, 1, "--format" },
+  { { "frobnicate", NULL }, 1, "unknown command 'frobnicate'" },
+  { { "explain", "--computer", "WEB01", "--ldif", "/nonexistent/x.ldif", NULL },
+    2,
+    "/nonexistent/x.ldif" },
+  { { "explain", "--computer", "WEB01", "--sysvol", "/nonexistent", NULL }, 2, "/nonexistent" },
+  { { "explain", "--bogus", NULL }, 1, "bogus" },
 };
 
 static void
 test_error_exit_codes(void)
 {
   for (guint i = 0; i < G_N_ELEMENTS(error_cases); i++) {
-    g_auto(Run) run = {0};
+    g_auto(Run) run = { 0 };
     run_gpsim(&run, error_cases[i].args);
     printf("\n  case %u: status %d, stderr: %s", i, run.status, run.err);
     CU_ASSERT_EQUAL(run.status, error_cases[i].status);
@@ -397,10 +396,12 @@ test_output_file_is_atomic(void)
 {
   g_autofree char *dir = g_dir_make_tmp("gpsim-cli-XXXXXX", NULL);
   g_autofree char *path = g_build_filename(dir, "out.json", NULL);
-  const char *ok_args[] = {"explain", "--computer", "WEB01", "--format", "json", "-o", path, NULL};
-  const char *bad_args[] = {"explain", "--computer", "NOPE", "--format", "json", "-o", path, NULL};
-  g_auto(Run) ok = {0};
-  g_auto(Run) bad = {0};
+  const char *ok_args[]
+      = { "explain", "--computer", "WEB01", "--format", "json", "-o", path, NULL };
+  const char *bad_args[]
+      = { "explain", "--computer", "NOPE", "--format", "json", "-o", path, NULL };
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) bad = { 0 };
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
@@ -421,10 +422,10 @@ test_explicit_sources_match_bundled_lab(void)
 {
   g_autofree char *ldif = gp_test_fixture("labs/contoso/contoso.ldif");
   g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
-  const char *explicit_args[] = {"rsop", "--ldif", ldif, "--sysvol", sysvol, NULL};
-  const char *bundled_args[] = {"rsop", NULL};
-  g_auto(Run) explicit_run = {0};
-  g_auto(Run) bundled = {0};
+  const char *explicit_args[] = { "rsop", "--ldif", ldif, "--sysvol", sysvol, NULL };
+  const char *bundled_args[] = { "rsop", NULL };
+  g_auto(Run) explicit_run = { 0 };
+  g_auto(Run) bundled = { 0 };
 
   run_gpsim(&explicit_run, explicit_args);
   run_gpsim(&bundled, bundled_args);
@@ -436,12 +437,12 @@ test_explicit_sources_match_bundled_lab(void)
 static void
 test_golden_main_job(void)
 {
-  const char *args[] = {"explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege",
-                        "--format", "json", NULL};
-  g_autofree char *expected_path =
-      gp_test_fixture("labs/contoso/expected/WEB01-SeImpersonatePrivilege.json");
+  const char *args[] = { "explain",  "--computer", "WEB01", "--right", "SeImpersonatePrivilege",
+                         "--format", "json",       NULL };
+  g_autofree char *expected_path
+      = gp_test_fixture("labs/contoso/expected/WEB01-SeImpersonatePrivilege.json");
   g_autofree char *expected = NULL;
-  g_auto(Run) run = {0};
+  g_auto(Run) run = { 0 };
 
   run_gpsim(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
@@ -452,21 +453,21 @@ test_golden_main_job(void)
 }
 
 static const GpTestCase cases[] = {
-    GP_TEST(test_lab_answers),
-    GP_TEST(test_precedence_list_web01),
-    GP_TEST(test_precedence_list_blocked_ou),
-    GP_TEST(test_precedence_list_disabled_and_dangling),
-    GP_TEST(test_computer_block),
-    GP_TEST(test_holder_names),
-    GP_TEST(test_all_rights_without_right_option),
-    GP_TEST(test_local_policy_option),
-    GP_TEST(test_site_option_none),
-    GP_TEST(test_text_output_sentences),
-    GP_TEST(test_rsop_jsonl),
-    GP_TEST(test_error_exit_codes),
-    GP_TEST(test_output_file_is_atomic),
-    GP_TEST(test_explicit_sources_match_bundled_lab),
-    GP_TEST(test_golden_main_job),
+  GP_TEST(test_lab_answers),
+  GP_TEST(test_precedence_list_web01),
+  GP_TEST(test_precedence_list_blocked_ou),
+  GP_TEST(test_precedence_list_disabled_and_dangling),
+  GP_TEST(test_computer_block),
+  GP_TEST(test_holder_names),
+  GP_TEST(test_all_rights_without_right_option),
+  GP_TEST(test_local_policy_option),
+  GP_TEST(test_site_option_none),
+  GP_TEST(test_text_output_sentences),
+  GP_TEST(test_rsop_jsonl),
+  GP_TEST(test_error_exit_codes),
+  GP_TEST(test_output_file_is_atomic),
+  GP_TEST(test_explicit_sources_match_bundled_lab),
+  GP_TEST(test_golden_main_job),
 };
 
 GP_TEST_MAIN("cli", cases)
