@@ -19,6 +19,11 @@ gp_cli_options_clear(GpCliOptions *options)
   g_strfreev(options->rights);
   g_free(options->format);
   g_free(options->output);
+  g_free(options->ip);
+  g_free(options->ou);
+  g_strfreev(options->add_groups);
+  g_strfreev(options->wmi);
+  g_free(options->computer);
   memset(options, 0, sizeof *options);
 }
 
@@ -30,6 +35,9 @@ gp_cli_data_clear(GpCliData *data)
   if (data->diags)
     g_ptr_array_unref(data->diags);
   g_free(data->lab_dir);
+  g_strfreev(data->extra_group_sids);
+  if (data->wmi_values)
+    g_hash_table_unref(data->wmi_values);
   memset(data, 0, sizeof *data);
 }
 
@@ -136,6 +144,19 @@ has_directory_sources(const GpCliOptions *options)
   return (options->ldif && options->ldif[0]) || (options->sysvol && options->sysvol[0]);
 }
 
+/* A computer with no directory: --local alone.  It is named after --computer. */
+static void
+add_standalone_computer(const GpCliOptions *options, GpCliData *data)
+{
+  const char *name = options->computer ? options->computer : "LOCAL";
+  g_autofree char *dn = g_strdup_printf("CN=%s", name);
+  GpComputer *computer = gp_model_ensure_computer(data->model, dn);
+
+  g_free(computer->sam_account_name);
+  computer->sam_account_name = g_strdup_printf("%s$", name);
+  data->standalone = TRUE;
+}
+
 gboolean
 gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
 {
@@ -143,7 +164,9 @@ gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
   data->diags = gp_diag_list_new();
   if (!load_reference(data->model, error))
     return FALSE;
-  if (has_directory_sources(options)) {
+  if (!has_directory_sources(options) && options->local) {
+    add_standalone_computer(options, data);
+  } else if (has_directory_sources(options)) {
     if (!load_sources(options, data, error))
       return FALSE;
   } else {

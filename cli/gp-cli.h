@@ -29,6 +29,11 @@ typedef struct {
   char **rights; /* (nullable) repeated --right */
   char *format;  /* "text", "json" or "jsonl" */
   char *output;  /* (nullable) --output FILE, written atomically */
+  char *ip;      /* (nullable) --ip: site from the subnets */
+  char *ou;      /* (nullable) --ou DN: pretend the computer sits there */
+  char **add_groups; /* (nullable) repeated --add-group SID|NAME */
+  char **wmi;    /* (nullable) repeated --wmi assume-true|assume-false|FILTER=true|false */
+  char *computer; /* (nullable) --computer, also names a stand-alone computer */
 } GpCliOptions;
 
 void gp_cli_options_clear(GpCliOptions *options);
@@ -39,6 +44,10 @@ typedef struct {
   GpSecurityTemplate *local_policy; /* (nullable) */
   GPtrArray *diags;
   char *lab_dir; /* (nullable) set when the bundled lab was used */
+  gboolean standalone;     /* --local alone: no directory data */
+  GStrv extra_group_sids;  /* (nullable) --add-group, resolved to SIDs */
+  GHashTable *wmi_values;  /* (nullable) filter id -> 1 true / 2 false */
+  gboolean wmi_default_false;
 } GpCliData;
 
 void gp_cli_data_clear(GpCliData *data);
@@ -51,6 +60,13 @@ char *gp_cli_labs_dir(void);
 /* Loads reference data, then the given sources (or the bundled lab when none
  * is given).  Warnings are left in data->diags for the caller to print. */
 gboolean gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error);
+
+/* Resolves the modeling options against the loaded data: --add-group names to
+ * SIDs, --wmi filter names to ids.  Unknown names are usage errors. */
+gboolean gp_cli_resolve_modeling(const GpCliOptions *options, GpCliData *data, GError **error);
+
+/* Fills GpEngineOptions from the command line and what gp_cli_resolve_modeling found. */
+GpEngineOptions gp_cli_engine_options(const GpCliOptions *options, const GpCliData *data);
 
 /* Prints every diagnostic to stderr as "gpsim: FILE:LINE: warning: ...". */
 void gp_cli_print_diags(const GPtrArray *diags);

@@ -79,6 +79,21 @@ add_computer(JsonBuilder *b, const GpResult *result)
 }
 
 static void
+add_wmi_filter(JsonBuilder *b, const GpGpoEntry *entry)
+{
+  json_builder_set_member_name(b, "wmi_filter");
+  if (!entry->wmi_filter_id) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  add_string(b, "id", entry->wmi_filter_id);
+  add_string(b, "name", entry->wmi_filter ? entry->wmi_filter->name : NULL);
+  add_string(b, "query", entry->wmi_filter ? entry->wmi_filter->query : NULL);
+  json_builder_end_object(b);
+}
+
+static void
 add_entry(JsonBuilder *b, const GpGpoEntry *entry)
 {
   json_builder_begin_object(b);
@@ -98,22 +113,46 @@ add_entry(JsonBuilder *b, const GpGpoEntry *entry)
   add_string(b, "status", entry->applied ? "applied" : "not-applied");
   add_string(b, "reason", gp_reason_to_string(entry->reason));
   add_string(b, "blocked_by", entry->blocked_by ? entry->blocked_by->dn : NULL);
+  add_string(b, "detail", entry->detail);
+  add_string(b, "gpo_dn", entry->is_local ? NULL : entry->link->gpo_dn);
+  add_wmi_filter(b, entry);
   add_strings(b, "assumptions", entry->assumptions);
+  json_builder_end_object(b);
+}
+
+static void
+add_gpo_ref(JsonBuilder *b, const char *member, const GpGpoEntry *entry)
+{
+  json_builder_set_member_name(b, member);
+  if (!entry) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  add_string(b, "guid", entry_guid(entry));
+  add_string(b, "name", entry_name(entry));
+  add_string(b, "som", entry->som->dn);
   json_builder_end_object(b);
 }
 
 static void
 add_winner(JsonBuilder *b, const GpRightResult *right)
 {
-  json_builder_set_member_name(b, "winner");
+  add_gpo_ref(b, "winner", right->winner);
+}
+
+/* What applies if the winner stops defining the right (tattooing rule). */
+static void
+add_persistence(JsonBuilder *b, const GpRightResult *right)
+{
+  json_builder_set_member_name(b, "if_winner_removed");
   if (!right->winner) {
     json_builder_add_null_value(b);
     return;
   }
   json_builder_begin_object(b);
-  add_string(b, "guid", entry_guid(right->winner));
-  add_string(b, "name", entry_name(right->winner));
-  add_string(b, "som", right->winner->som->dn);
+  add_string(b, "persistence", gp_persistence_to_string(right->if_winner_removed));
+  add_gpo_ref(b, "runner_up", right->runner_up);
   json_builder_end_object(b);
 }
 
@@ -167,6 +206,7 @@ add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
   json_builder_end_object(b);
   json_builder_set_member_name(b, "defined_nowhere");
   json_builder_add_boolean_value(b, right->defined_nowhere);
+  add_persistence(b, right);
   add_strings(b, "notes", right->notes);
   json_builder_end_object(b);
 }

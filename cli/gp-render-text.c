@@ -27,6 +27,25 @@ render_fate(const GpGpoEntry *entry, GString *out)
   g_string_append_printf(out, "NOT APPLIED: %s", gp_reason_describe(entry->reason));
   if (entry->blocked_by)
     g_string_append_printf(out, " at %s", entry->blocked_by->dn);
+  if (entry->detail)
+    g_string_append_printf(out, " (%s)", entry->detail);
+}
+
+/* Assumptions worth a line of their own; the missing-descriptor one is summed up once. */
+static gboolean
+is_descriptor_assumption(const char *text)
+{
+  return g_str_has_prefix(text, "no nTSecurityDescriptor");
+}
+
+static void
+render_assumptions(const GpGpoEntry *entry, GString *out)
+{
+  for (guint i = 0; i < entry->assumptions->len; i++) {
+    const char *text = g_ptr_array_index(entry->assumptions, i);
+    if (!is_descriptor_assumption(text))
+      g_string_append_printf(out, "         assumed: %s\n", text);
+  }
 }
 
 static void
@@ -65,14 +84,34 @@ render_entry_line(const GpGpoEntry *entry, GString *out)
   }
   render_fate(entry, out);
   g_string_append_c(out, '\n');
+  render_assumptions(entry, out);
+}
+
+static guint
+count_descriptor_assumptions(const GpResult *result)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < result->entries->len; i++) {
+    const GpGpoEntry *entry = g_ptr_array_index(result->entries, i);
+    for (guint a = 0; a < entry->assumptions->len; a++)
+      count += is_descriptor_assumption(g_ptr_array_index(entry->assumptions, a));
+  }
+  return count;
 }
 
 static void
 render_entries(const GpResult *result, GString *out)
 {
+  guint assumed = count_descriptor_assumptions(result);
+
   g_string_append(out, "\nGPOs in precedence order (1 wins; application order is the reverse):\n");
   for (guint i = 0; i < result->entries->len; i++)
     render_entry_line(g_ptr_array_index(result->entries, i), out);
+  if (assumed)
+    g_string_append_printf(out, "  (%u applied GPO%s without a security descriptor in the data: "
+                                "assumed readable and applicable)\n",
+                           assumed, assumed == 1 ? "" : "s");
 }
 
 static void
@@ -136,6 +175,25 @@ render_chain(const GpRightResult *right, GString *out)
 }
 
 static void
+render_persistence(const GpRightResult *right, GString *out)
+{
+  g_string_append(out, "  If the winner stopped defining it: ");
+  switch (right->if_winner_removed) {
+  case GP_PERSIST_NEXT_GPO:
+    g_string_append_printf(out, "GPO '%s' would decide\n",
+                           right->runner_up->gpo->display_name ? right->runner_up->gpo->display_name
+                                                               : right->runner_up->gpo->guid);
+    break;
+  case GP_PERSIST_REVERTED_TO_LOCAL:
+    g_string_append(out, "it reverts to the local value (secedit database)\n");
+    break;
+  case GP_PERSIST_TATTOOED:
+    g_string_append(out, "no local value to revert to: the current list stays (tattooed)\n");
+    break;
+  }
+}
+
+static void
 render_verdict(const GpRightResult *right, GString *out)
 {
   const GpGpoEntry *winner = right->winner;
@@ -163,6 +221,8 @@ render_verdict(const GpRightResult *right, GString *out)
                            entry_name(winner), winner->som->dn);
   else
     g_string_append(out, "  Local editor: editable: no applied GPO defines it\n");
+  if (winner)
+    render_persistence(right, out);
   for (guint i = 0; i < right->notes->len; i++)
     g_string_append_printf(out, "  Note: %s\n", (char *)g_ptr_array_index(right->notes, i));
 }

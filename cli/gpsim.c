@@ -15,14 +15,12 @@
 
 typedef struct {
   GpCliOptions data;
-  char *computer;
 } Command;
 
 static void
 command_clear(Command *command)
 {
   gp_cli_options_clear(&command->data);
-  g_free(command->computer);
 }
 
 static int
@@ -49,6 +47,15 @@ add_data_entries(GOptionContext *context, GpCliOptions *options)
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, "output format", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
       "write to FILE (atomically) instead of standard output", "FILE" },
+    { "ip", 0, 0, G_OPTION_ARG_STRING, &options->ip,
+      "the computer's address: its site is found through the subnets", "ADDRESS" },
+    { "ou", 0, 0, G_OPTION_ARG_STRING, &options->ou, "model the computer as if it sat in this OU",
+      "DN" },
+    { "add-group", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->add_groups,
+      "model the computer as a member of this group; repeatable", "SID|NAME" },
+    { "wmi", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->wmi,
+      "WMI filter values: assume-true (default), assume-false, FILTER=true|false; repeatable",
+      "VALUE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
 
@@ -107,19 +114,11 @@ find_computer(const GpModel *model, const char *name)
   return NULL;
 }
 
-static GpEngineOptions
-engine_options(const GpCliOptions *options, const GpCliData *data)
-{
-  GpEngineOptions out = { options->site, data->local_policy, (const char *const *)options->rights };
-
-  return out;
-}
-
 static gboolean
 render_one(const GpCliData *data, const GpCliOptions *options, const GpComputer *computer,
            GString *out, GError **error)
 {
-  GpEngineOptions engine = engine_options(options, data);
+  GpEngineOptions engine = gp_cli_engine_options(options, data);
   g_autoptr(GpResult) result = gp_engine_evaluate(data->model, computer, &engine, error);
   g_autofree char *json = NULL;
 
@@ -143,6 +142,8 @@ load_data(const GpCliOptions *options, GpCliData *data)
   gp_cli_print_diags(data->diags);
   if (!loaded)
     return fail(GP_EXIT_INPUT, error->message);
+  if (!gp_cli_resolve_modeling(options, data, &error))
+    return fail(GP_EXIT_USAGE, error->message);
   return GP_EXIT_OK;
 }
 
@@ -155,13 +156,17 @@ run_explain(Command *command)
   const GpComputer *computer;
   int status;
 
-  if (!command->computer)
+  gboolean standalone = command->data.local && !command->data.ldif && !command->data.sysvol;
+
+  if (!command->data.computer && !standalone)
     return fail(GP_EXIT_USAGE, "explain needs --computer NAME (see 'gpsim explain --help')");
   if (g_strcmp0(command->data.format, "text") != 0 && g_strcmp0(command->data.format, "json") != 0)
     return fail(GP_EXIT_USAGE, "explain --format takes 'text' or 'json'");
   if ((status = load_data(&command->data, &data)) != GP_EXIT_OK)
     return status;
-  if (!(computer = find_computer(data.model, command->computer)))
+  if (!(computer = find_computer(data.model, data.standalone && !command->data.computer
+                                                  ? "LOCAL"
+                                                  : command->data.computer)))
     return GP_EXIT_USAGE;
   if (!render_one(&data, &command->data, computer, out, &error))
     return fail(GP_EXIT_USAGE, error->message);
@@ -211,7 +216,7 @@ parse_command(const char *name, int *argc, char ***argv, Command *command)
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry explain_entries[] = {
-    { "computer", 'c', 0, G_OPTION_ARG_STRING, &command->computer,
+    { "computer", 'c', 0, G_OPTION_ARG_STRING, &command->data.computer,
       "cn, sAMAccountName, dNSHostName or DN of the computer", "NAME" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };

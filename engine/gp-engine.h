@@ -48,9 +48,11 @@ const char *gp_reason_to_string(GpReason reason);
 /* Returns: (transfer none): a short sentence for people ("link disabled"). */
 const char *gp_reason_describe(GpReason reason);
 
-/* What the caller knows about the target beyond the directory data. */
+/* What the caller knows about the target beyond the directory data, and the
+ * modeling knobs GPMC's planning mode has.  The first three fields keep their
+ * order; zero-initialised fields mean "not given". */
 typedef struct {
-  /* (nullable) site name; overrides the computer's own.  "" means no site. */
+  /* (nullable) site name; overrides everything else.  "" means no site. */
   const char *site;
   /* (nullable) the computer's local security policy (secedit export).  When
    * NULL, the documented defaults for its role form the local layer. */
@@ -58,6 +60,21 @@ typedef struct {
   /* (nullable) rights to resolve (constants or display names); NULL resolves
    * every right some GPO or the local layer defines. */
   const char *const *rights;
+  /* (nullable) an IPv4 or IPv6 address, mapped to a site through the subnets
+   * (longest prefix) when @site is not given. */
+  const char *ip;
+  /* (nullable) pretend the computer sits in this OU (or container) DN. */
+  const char *ou;
+  /* (nullable) SIDs to add to the computer's token, as if it were in those groups. */
+  const char *const *extra_groups;
+  /* WMI filters: each filter's value by id ("{UPPER}") in @wmi_values (values
+   * GINT_TO_POINTER(1) true, GINT_TO_POINTER(2) false), else @wmi_default_false. */
+  GHashTable *wmi_values;
+  gboolean wmi_default_false;
+  /* A stand-alone computer: no domain, no site, local policy only. */
+  gboolean standalone;
+  /* Skip the "if this WMI filter were the other way" notes (used internally). */
+  gboolean no_sensitivity;
 } GpEngineOptions;
 
 /* One line of the precedence list: a link on one of the computer's SOMs, or local. */
@@ -69,12 +86,12 @@ typedef struct {
   const GpGpo *gpo;   /* (nullable) NULL for local and for GPO_NOT_FOUND */
   gboolean enforced;  /* effective: enforced bit set and link not disabled */
   gboolean applied;
-  GpReason reason;         /* GP_REASON_NONE when applied */
-  const GpSom *blocked_by; /* (nullable) the SOM whose block inheritance excluded it */
-  /* TRUE when the entry is applied but its GptTmpl.inf is not used because the
-   * Security CSE is not registered (D7): it then defines nothing. */
-  gboolean security_cse_missing;
-  GPtrArray *assumptions; /* char*: filters assumed to pass for lack of data */
+  GpReason reason;               /* GP_REASON_NONE when applied */
+  const GpSom *blocked_by;       /* (nullable) the SOM whose block inheritance excluded it */
+  GPtrArray *assumptions;        /* char*: filters assumed to pass for lack of data */
+  char *detail;                  /* (nullable) why the filter decided as it did */
+  const GpWmiFilter *wmi_filter; /* (nullable) the GPO's WMI filter, when in the data */
+  char *wmi_filter_id;           /* (nullable) from gPCWQLFilter, even when not in the data */
 } GpGpoEntry;
 
 typedef enum {
@@ -103,6 +120,17 @@ typedef enum {
 /* Returns: (transfer none): "gpo", "local", "default". */
 const char *gp_source_to_string(GpRightSource source);
 
+/* What becomes of a right when its winning GPO stops defining it (unlinked,
+ * filtered, or the line removed): precedence-rules.md section 3 item 5. */
+typedef enum {
+  GP_PERSIST_NEXT_GPO,          /* another applied GPO defines it: its list applies */
+  GP_PERSIST_REVERTED_TO_LOCAL, /* the local database holds a previous value */
+  GP_PERSIST_TATTOOED,          /* no previous value: the last list stays */
+} GpPersistence;
+
+/* Returns: (transfer none): "next-gpo", "reverted-to-local", "tattooed". */
+const char *gp_persistence_to_string(GpPersistence persistence);
+
 typedef struct {
   const GpRightInfo *info; /* (nullable) NULL for a right outside the catalogue */
   char *right;             /* canonical constant, or as written */
@@ -122,6 +150,9 @@ typedef struct {
   GPtrArray *local_holders; /* (nullable) GpPrincipal* (owned) */
   GPtrArray *definitions;   /* GpDefinition* (owned), precedence order */
   GPtrArray *notes;         /* char*: caveats, e.g. an unreadable GPO above the winner */
+  /* Set when a GPO wins: what applies if it stops defining the right. */
+  GpPersistence if_winner_removed;
+  const GpGpoEntry *runner_up; /* (nullable) the next applied definition */
 } GpRightResult;
 
 typedef struct {
@@ -149,10 +180,42 @@ GpRole gp_engine_computer_role(const GpComputer *computer, gboolean *out_assumed
 GpResult *gp_engine_evaluate(const GpModel *model, const GpComputer *computer,
                              const GpEngineOptions *options, GError **error);
 
+/* Compares one right before and after a change: NEXT_GPO when a GPO still
+ * decides it after, REVERTED_TO_LOCAL when the winner is gone and the local
+ * layer defines the right, TATTOOED when it does not (the old list stays).
+ * Only meaningful when @before was decided by a GPO. */
+GpPersistence gp_engine_persistence(const GpRightResult *before, const GpRightResult *after);
+
 void gp_result_free(GpResult *result);
 
 /* Returns: (transfer none) (nullable): the result for @right, any case. */
 const GpRightResult *gp_result_find_right(const GpResult *result, const char *right);
+
+/* ------------------------------------------------ tokens and access checks */
+
+/* The SIDs the domain controller sees in the computer's token when it reads
+ * GPOs: the computer's SID, its primary group (domain SID + primaryGroupID, 515
+ * when absent), every group it is a member of through memberOf/member, nested
+ * groups transitively, @extra_groups (SIDs, nullable), and the well-known SIDs
+ * of a computer's network logon: Everyone, Authenticated Users, This
+ * Organization, NETWORK, BUILTIN\Users; domain controllers also get Enterprise
+ * Domain Controllers.  Returns: (transfer full): char* SIDs, upper case, unique. */
+GPtrArray *gp_engine_computer_token(const GpModel *model, const GpComputer *computer,
+                                    const char *const *extra_groups);
+
+typedef enum {
+  GP_ACCESS_GRANTED,
+  GP_ACCESS_NO_READ,  /* Read (READ_PROPERTY) not granted, or denied */
+  GP_ACCESS_NO_APPLY, /* Apply Group Policy not granted, or denied */
+} GpAccessResult;
+
+/* Evaluates @sd's DACL for @token as Windows' access check does: ACEs in order,
+ * inherit-only ones skipped, a deny stops the bits it names unless an earlier
+ * allow granted them; object ACEs count for Apply Group Policy only with no
+ * object type or the Apply Group Policy GUID; a NULL DACL grants everything.
+ * @out_why (nullable, transfer full) says which ACE decided. */
+GpAccessResult gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const GPtrArray *token,
+                                          char **out_why);
 
 #define GP_ENGINE_ERROR gp_engine_error_quark()
 GQuark gp_engine_error_quark(void);

@@ -19,10 +19,12 @@ for_each_row(const char *path, GpModel *model, RowHandler handler, GError **erro
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) io_error = NULL;
   gboolean header_seen = FALSE;
 
-  if (!g_file_get_contents(path, &contents, NULL, error)) {
-    g_prefix_error(error, "cannot read gpsim data file: ");
+  if (!g_file_get_contents(path, &contents, NULL, &io_error)) {
+    gp_set_load_error(error, GP_LOAD_ERROR_IO, path, 0, "cannot read gpsim data file: %s",
+                      io_error->message);
     return FALSE;
   }
   lines = g_strsplit(contents, "\n", -1);

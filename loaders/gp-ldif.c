@@ -51,6 +51,10 @@ typedef enum {
   LDIF_CLASS_GPC,
   LDIF_CLASS_COMPUTER,
   LDIF_CLASS_CROSSREF,
+  LDIF_CLASS_GROUP,
+  LDIF_CLASS_WMI_FILTER,
+  LDIF_CLASS_SUBNET,
+  LDIF_CLASS_SERVER,
 } LdifClass;
 
 typedef struct {
@@ -71,8 +75,16 @@ typedef struct {
   const char *file; /* name used in messages and records */
   GpModel *model;
   GPtrArray *diags;
-  GArray *ignored; /* LdifIgnored, first-seen order */
+  GArray *ignored;      /* LdifIgnored, first-seen order */
+  GArray *pending_sddl; /* LdifPendingSddl */
 } LdifLoad;
+
+/* A GPO whose SDDL descriptor waits for its domain's SID (aliases such as DA). */
+typedef struct {
+  GpGpo *gpo;
+  const char *sddl; /* borrowed from the record */
+  guint line;
+} LdifPendingSddl;
 
 static void
 ldif_line_free(LdifLine *line)
@@ -736,7 +748,10 @@ static const LdifClassInfo known_classes[] = {
   { "domain", LDIF_CLASS_OTHER, 1 },
   { "container", LDIF_CLASS_CONTAINER, 1 },
   { "user", LDIF_CLASS_OTHER, 2 },
-  { "group", LDIF_CLASS_OTHER, 2 },
+  { "group", LDIF_CLASS_GROUP, 2 },
+  { "msWMI-Som", LDIF_CLASS_WMI_FILTER, 2 },
+  { "subnet", LDIF_CLASS_SUBNET, 2 },
+  { "server", LDIF_CLASS_SERVER, 2 },
   { "domainDNS", LDIF_CLASS_DOMAIN, 2 },
   { "organizationalUnit", LDIF_CLASS_OU, 2 },
   { "site", LDIF_CLASS_SITE, 2 },
@@ -866,6 +881,34 @@ apply_container(const LdifLoad *ld, const LdifRecord *rec)
   return FALSE;
 }
 
+/* nTSecurityDescriptor: binary (ldapsearch, ldifde: base64) is parsed now; SDDL
+ * (ldbsearch) may name domain aliases, so it waits for the whole file. */
+static void
+apply_gpc_descriptor(const LdifLoad *ld, const LdifRecord *rec, GpGpo *gpo)
+{
+  const LdifAttr *attr = record_attr(rec, "nTSecurityDescriptor");
+  g_autoptr(GError) error = NULL;
+  GpSecurityDescriptor *sd;
+
+  if (attr == NULL)
+    return;
+  if (attr_is_text(attr) && !g_ascii_isdigit(attr->value[0])) {
+    LdifPendingSddl pending = { gpo, attr->value, attr->line };
+    g_array_append_val(ld->pending_sddl, pending);
+    return;
+  }
+  sd = gp_sd_from_binary((const guint8 *)attr->value, attr->len, &error);
+  if (sd == NULL) {
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+                "nTSecurityDescriptor of GPO %s cannot be read (%s); security filtering will "
+                "assume it applies",
+                gpo->guid, error->message);
+    return;
+  }
+  gp_security_descriptor_free(gpo->security_descriptor);
+  gpo->security_descriptor = sd;
+}
+
 static gboolean
 apply_gpc(const LdifLoad *ld, const LdifRecord *rec)
 {
@@ -888,6 +931,8 @@ apply_gpc(const LdifLoad *ld, const LdifRecord *rec)
   }
   set_string(&gpo->file_sys_path, record_text(ld, rec, "gPCFileSysPath"));
   set_string(&gpo->machine_extension_names, record_text(ld, rec, "gPCMachineExtensionNames"));
+  set_string(&gpo->wql_filter, record_text(ld, rec, "gPCWQLFilter"));
+  apply_gpc_descriptor(ld, rec, gpo);
   set_location(ld, rec, &gpo->file, &gpo->line);
   return TRUE;
 }
@@ -990,6 +1035,85 @@ apply_computer(const LdifLoad *ld, const LdifRecord *rec)
   return TRUE;
 }
 
+static void
+append_dn_values(const LdifLoad *ld, const LdifRecord *rec, const char *name, GPtrArray *out)
+{
+  for (guint i = 0; i < rec->attrs->len; i++) {
+    const LdifAttr *attr = rec->attrs->pdata[i];
+
+    if (g_ascii_strcasecmp(attr->name, name) != 0)
+      continue;
+    if (attr_is_text(attr))
+      g_ptr_array_add(out, g_strdup(attr->value));
+    else
+      gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
+                  "value of '%s' is not UTF-8 text; ignored", name);
+  }
+}
+
+/* Groups: for the computer's token (security filtering) and for names. */
+static gboolean
+apply_group(const LdifLoad *ld, const LdifRecord *rec)
+{
+  GpGroup *group = gp_model_ensure_group(ld->model, rec->dn);
+  g_autofree char *sid = record_sid(ld, rec);
+
+  set_string(&group->sid, sid);
+  set_string(&group->name, record_text(ld, rec, "sAMAccountName"));
+  append_dn_values(ld, rec, "memberOf", group->member_of);
+  append_dn_values(ld, rec, "member", group->members);
+  add_principal(ld, rec, sid);
+  return TRUE;
+}
+
+static gboolean
+apply_wmi_filter(const LdifLoad *ld, const LdifRecord *rec)
+{
+  const char *id = record_text(ld, rec, "msWMI-ID");
+  GpWmiFilter *filter = gp_model_ensure_wmi_filter(ld->model, id ? id : "");
+  g_autofree char *domain_dn = gp_dn_domain_part(rec->dn);
+
+  if (filter == NULL) {
+    g_autofree char *dn = quote(rec->dn, -1);
+    gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, rec->line,
+                "WMI filter '%s' has no msWMI-ID GUID; record skipped", dn);
+    return TRUE;
+  }
+  set_string(&filter->name, record_text(ld, rec, "msWMI-Name"));
+  set_string(&filter->query, record_text(ld, rec, "msWMI-Parm2"));
+  set_string(&filter->domain_dn, domain_dn);
+  return TRUE;
+}
+
+static gboolean
+apply_subnet(const LdifLoad *ld, const LdifRecord *rec)
+{
+  g_autofree char *rdn = gp_dn_first_value(rec->dn);
+  const char *cn = record_text(ld, rec, "cn");
+  GpSubnet *subnet = gp_model_ensure_subnet(ld->model, cn ? cn : rdn);
+
+  set_string(&subnet->site_dn, record_text(ld, rec, "siteObject"));
+  return TRUE;
+}
+
+/* CN=DC01,CN=Servers,CN=<site>,CN=Sites,...: a domain controller's site. */
+static gboolean
+apply_server(const LdifLoad *ld, const LdifRecord *rec)
+{
+  const char *reference = record_text(ld, rec, "serverReference");
+  g_autoptr(GPtrArray) found = NULL;
+  g_autofree char *servers = gp_dn_parent(rec->dn);
+  g_autofree char *site_dn = servers ? gp_dn_parent(servers) : NULL;
+  g_autofree char *site = site_dn ? gp_dn_first_value(site_dn) : NULL;
+
+  if (reference == NULL || site == NULL)
+    return FALSE;
+  found = gp_model_find_computers(ld->model, reference);
+  for (guint i = 0; i < found->len; i++)
+    set_string(&((GpComputer *)found->pdata[i])->site, site);
+  return found->len > 0;
+}
+
 /* A crossRef of a domain partition carries the domain's NetBIOS name. */
 static gboolean
 apply_cross_ref(const LdifLoad *ld, const LdifRecord *rec)
@@ -1027,6 +1151,14 @@ apply_record(const LdifLoad *ld, const LdifRecord *rec)
     return apply_computer(ld, rec);
   case LDIF_CLASS_CROSSREF:
     return apply_cross_ref(ld, rec);
+  case LDIF_CLASS_GROUP:
+    return apply_group(ld, rec);
+  case LDIF_CLASS_WMI_FILTER:
+    return apply_wmi_filter(ld, rec);
+  case LDIF_CLASS_SUBNET:
+    return apply_subnet(ld, rec);
+  case LDIF_CLASS_SERVER:
+    return apply_server(ld, rec);
   case LDIF_CLASS_OTHER:
     /* Users, groups and any other security principal: only their name matters. */
     if (record_attr(rec, "objectSid") == NULL || record_attr(rec, "sAMAccountName") == NULL)
@@ -1080,6 +1212,36 @@ emit_ignored_note(const LdifLoad *ld)
               list->str);
 }
 
+static const char *
+domain_sid_of(const LdifLoad *ld, const char *dn)
+{
+  g_autofree char *domain_dn = gp_dn_domain_part(dn);
+  const GpDomain *domain = domain_dn ? gp_model_find_domain(ld->model, domain_dn) : NULL;
+
+  return domain ? domain->sid : NULL;
+}
+
+static void
+resolve_pending_sddl(const LdifLoad *ld)
+{
+  for (guint i = 0; i < ld->pending_sddl->len; i++) {
+    const LdifPendingSddl *pending = &g_array_index(ld->pending_sddl, LdifPendingSddl, i);
+    const char *sid = domain_sid_of(ld, pending->gpo->dn);
+    g_autoptr(GError) error = NULL;
+    GpSecurityDescriptor *sd = gp_sd_from_sddl(pending->sddl, sid, NULL, &error);
+
+    if (sd == NULL) {
+      gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, pending->line,
+                  "nTSecurityDescriptor of GPO %s cannot be read (%s); security filtering will "
+                  "assume it applies",
+                  pending->gpo->guid, error->message);
+      continue;
+    }
+    gp_security_descriptor_free(pending->gpo->security_descriptor);
+    pending->gpo->security_descriptor = sd;
+  }
+}
+
 static void
 apply_records(LdifLoad *ld, GPtrArray *records)
 {
@@ -1094,9 +1256,17 @@ apply_records(LdifLoad *ld, GPtrArray *records)
   }
   for (guint i = 0; i < records->len; i++) {
     const LdifRecord *rec = records->pdata[i];
-    if (rec->cls != LDIF_CLASS_CROSSREF && !apply_record(ld, rec))
+    if (rec->cls != LDIF_CLASS_CROSSREF && rec->cls != LDIF_CLASS_SERVER &&
+        !apply_record(ld, rec))
       count_ignored(ld, rec->class_name != NULL ? rec->class_name : "(no objectClass)");
   }
+  /* Servers last: they point at computers that may come later in the file. */
+  for (guint i = 0; i < records->len; i++) {
+    const LdifRecord *rec = records->pdata[i];
+    if (rec->cls == LDIF_CLASS_SERVER && !apply_record(ld, rec))
+      count_ignored(ld, rec->class_name);
+  }
+  resolve_pending_sddl(ld);
   emit_ignored_note(ld);
 }
 
@@ -1144,7 +1314,9 @@ gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *m
   ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
   g_array_set_clear_func(ignored, ldif_ignored_clear);
   ld.ignored = ignored;
+  ld.pending_sddl = g_array_new(FALSE, FALSE, sizeof(LdifPendingSddl));
   apply_records(&ld, records);
+  g_array_unref(ld.pending_sddl);
   return TRUE;
 }
 

@@ -61,6 +61,24 @@ gboolean gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, G
  * with no folder are marked GP_SYSVOL_MISSING. */
 gboolean gp_sysvol_load_dir(const char *path, GpModel *model, GPtrArray *diags, GError **error);
 
+/* ----------------------------------------------------- security descriptors */
+
+/* Parses a self-relative security descriptor (MS-DTYP 2.4.6), as ldapsearch and
+ * ldifde export nTSecurityDescriptor (base64 of these bytes).  Only the owner
+ * and the DACL are kept; ACE types other than (object) allow/deny become
+ * GP_ACE_OTHER.  Errors (GP_LOAD_ERROR_SYNTAX) name the byte offset.
+ * Returns: (transfer full) (nullable) */
+GpSecurityDescriptor *gp_sd_from_binary(const guint8 *data, gsize len, GError **error);
+
+/* Parses SDDL as ldbsearch prints nTSecurityDescriptor ("O:DAG:DAD:PAI(A;CI;..."),
+ * mapping SID aliases (AU, DA, EA, ED, SY, BA, WD, CO...) to SIDs; domain-relative
+ * aliases (DA, DU, DC, CA...) need @domain_sid, forest ones (EA, SA) @root_sid
+ * (both nullable: an alias that cannot be mapped is an error).  Rights letters
+ * (RP, WP, CR, GA, GR...) are mapped to mask bits, generic rights to the
+ * directory rights they stand for.  Returns: (transfer full) (nullable) */
+GpSecurityDescriptor *gp_sd_from_sddl(const char *sddl, const char *domain_sid,
+                                      const char *root_sid, GError **error);
+
 /* ----------------------------------------------------------- reference data */
 
 /* Loads gpsim's own rights catalogue (data/user-rights.tsv) and SID names

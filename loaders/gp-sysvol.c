@@ -76,14 +76,20 @@ find_policy_dirs(const char *dir, guint depth, GPtrArray *found)
 static char *
 policies_domain(const char *policies_dir)
 {
-  g_autofree char *parent = g_path_get_dirname(policies_dir);
+  /* Canonical first: "Policies/", "contoso.com/." and "x/../Policies" would
+   * otherwise give the parent "Policies", "." or "..". */
+  g_autofree char *canonical = g_canonicalize_filename(policies_dir, NULL);
+  g_autofree char *parent = g_path_get_dirname(canonical);
   g_autofree char *name = g_path_get_basename(parent);
 
   return strchr(name, '.') ? g_ascii_strdown(name, -1) : NULL;
 }
 
+/* Returns: (transfer full) (nullable): the path of GptTmpl.inf, or NULL when
+ * absent or when a symbolic link is met on the way; @out_link then receives
+ * the link's path. */
 static char *
-find_template(const char *gpo_dir)
+find_template(const char *gpo_dir, char **out_link)
 {
   char *path = g_strdup(gpo_dir);
 
@@ -92,7 +98,7 @@ find_template(const char *gpo_dir)
     g_free(path);
     path = next;
     if (path && is_symlink(path)) {
-      g_free(path);
+      *out_link = path;
       return NULL;
     }
   }
@@ -139,9 +145,16 @@ read_gpt_ini(const char *gpo_dir, FolderContents *out, GPtrArray *diags)
 static void
 read_template(const char *gpo_dir, const GpModel *model, FolderContents *out, GPtrArray *diags)
 {
-  g_autofree char *path = find_template(gpo_dir);
+  g_autofree char *link = NULL;
+  g_autofree char *path = find_template(gpo_dir, &link);
   g_autoptr(GError) error = NULL;
 
+  /* A template that is there but not read must not pass for no template. */
+  if (link) {
+    out->state = GP_SYSVOL_UNREADABLE;
+    out->problem = g_strdup_printf("%s is a symbolic link, not followed", link);
+    return;
+  }
   if (!path)
     return;
   out->tmpl = gp_inf_load_file(path, model, diags, &error);

@@ -109,7 +109,9 @@ gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *fil
   LinkContext ctx = { diags, file, line };
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
 
-  g_free(som->gplink_raw);
+  /* @raw may be som->gplink_raw itself: free the old value only after copying. */
+  g_autofree char *old_raw = g_steal_pointer(&som->gplink_raw);
+
   som->gplink_raw = g_strdup(raw);
   g_ptr_array_set_size(som->links, 0);
   if (raw)

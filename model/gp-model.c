@@ -19,6 +19,11 @@ struct _GpModel {
   GHashTable *gpos_by_dn;
   GPtrArray *computers; /* GpComputer* (owned) */
   GHashTable *computers_by_dn;
+  GPtrArray *groups; /* GpGroup* (owned) */
+  GHashTable *groups_by_dn;
+  GPtrArray *wmi_filters; /* GpWmiFilter* (owned) */
+  GHashTable *wmi_filters_by_id;
+  GPtrArray *subnets; /* GpSubnet* (owned) */
 };
 
 /* Case-insensitive key for names that may hold non-ASCII text. */
@@ -237,6 +242,51 @@ som_free(GpSom *som)
   g_free(som);
 }
 
+/* --------------------------------------------------------- access control */
+
+GpAce *
+gp_ace_new(GpAceType type, guint8 flags, guint32 mask, const char *object_type, const char *sid)
+{
+  GpAce *ace = g_new0(GpAce, 1);
+
+  ace->type = type;
+  ace->flags = flags;
+  ace->mask = mask;
+  ace->object_type = g_strdup(object_type);
+  ace->sid = g_strdup(sid);
+  return ace;
+}
+
+void
+gp_ace_free(GpAce *ace)
+{
+  if (!ace)
+    return;
+  g_free(ace->object_type);
+  g_free(ace->sid);
+  g_free(ace);
+}
+
+GpSecurityDescriptor *
+gp_security_descriptor_new(void)
+{
+  GpSecurityDescriptor *sd = g_new0(GpSecurityDescriptor, 1);
+
+  sd->dacl = g_ptr_array_new_with_free_func((GDestroyNotify)gp_ace_free);
+  return sd;
+}
+
+void
+gp_security_descriptor_free(GpSecurityDescriptor *sd)
+{
+  if (!sd)
+    return;
+  g_free(sd->owner);
+  if (sd->dacl)
+    g_ptr_array_unref(sd->dacl);
+  g_free(sd);
+}
+
 /* ------------------------------------------------------------------ GPOs */
 
 gboolean
@@ -260,6 +310,8 @@ gpo_free(GpGpo *gpo)
   g_free(gpo->file_sys_path);
   g_free(gpo->sysvol_problem);
   gp_security_template_free(gpo->machine_template);
+  gp_security_descriptor_free(gpo->security_descriptor);
+  g_free(gpo->wql_filter);
   g_free(gpo->file);
   g_free(gpo);
 }
@@ -277,6 +329,35 @@ computer_free(GpComputer *computer)
   g_free(computer->site);
   g_free(computer->file);
   g_free(computer);
+}
+
+static void
+group_free(GpGroup *group)
+{
+  g_free(group->dn);
+  g_free(group->sid);
+  g_free(group->name);
+  g_ptr_array_unref(group->member_of);
+  g_ptr_array_unref(group->members);
+  g_free(group);
+}
+
+static void
+wmi_filter_free(GpWmiFilter *filter)
+{
+  g_free(filter->id);
+  g_free(filter->name);
+  g_free(filter->query);
+  g_free(filter->domain_dn);
+  g_free(filter);
+}
+
+static void
+subnet_free(GpSubnet *subnet)
+{
+  g_free(subnet->cidr);
+  g_free(subnet->site_dn);
+  g_free(subnet);
 }
 
 static void
@@ -315,6 +396,11 @@ gp_model_new(void)
   model->gpos_by_dn = index_new();
   model->computers = g_ptr_array_new_with_free_func((GDestroyNotify)computer_free);
   model->computers_by_dn = index_new();
+  model->groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
+  model->groups_by_dn = index_new();
+  model->wmi_filters = g_ptr_array_new_with_free_func((GDestroyNotify)wmi_filter_free);
+  model->wmi_filters_by_id = index_new();
+  model->subnets = g_ptr_array_new_with_free_func((GDestroyNotify)subnet_free);
   return model;
 }
 
@@ -336,6 +422,11 @@ gp_model_free(GpModel *model)
   g_ptr_array_unref(model->gpos);
   g_hash_table_unref(model->computers_by_dn);
   g_ptr_array_unref(model->computers);
+  g_hash_table_unref(model->groups_by_dn);
+  g_ptr_array_unref(model->groups);
+  g_hash_table_unref(model->wmi_filters_by_id);
+  g_ptr_array_unref(model->wmi_filters);
+  g_ptr_array_unref(model->subnets);
   g_free(model);
 }
 
@@ -645,4 +736,109 @@ gp_model_find_computers(const GpModel *model, const char *name)
       g_ptr_array_add(found, computer);
   }
   return found;
+}
+
+/* ------------------------------------------------- groups, WMI, subnets */
+
+GpGroup *
+gp_model_ensure_group(GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  GpGroup *group = g_hash_table_lookup(model->groups_by_dn, key);
+
+  if (group)
+    return group;
+  group = g_new0(GpGroup, 1);
+  group->dn = g_strdup(dn);
+  group->member_of = g_ptr_array_new_with_free_func(g_free);
+  group->members = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(model->groups, group);
+  g_hash_table_insert(model->groups_by_dn, g_steal_pointer(&key), group);
+  return group;
+}
+
+const GpGroup *
+gp_model_find_group(const GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+
+  return g_hash_table_lookup(model->groups_by_dn, key);
+}
+
+const GpGroup *
+gp_model_find_group_sid(const GpModel *model, const char *sid)
+{
+  for (guint i = 0; i < model->groups->len; i++) {
+    const GpGroup *group = g_ptr_array_index(model->groups, i);
+    if (group->sid && g_ascii_strcasecmp(group->sid, sid) == 0)
+      return group;
+  }
+  return NULL;
+}
+
+const GPtrArray *
+gp_model_groups(const GpModel *model)
+{
+  return model->groups;
+}
+
+GpWmiFilter *
+gp_model_ensure_wmi_filter(GpModel *model, const char *id)
+{
+  g_autofree char *key = gp_guid_normalize(id);
+  GpWmiFilter *filter;
+
+  if (!key)
+    return NULL;
+  filter = g_hash_table_lookup(model->wmi_filters_by_id, key);
+  if (filter)
+    return filter;
+  filter = g_new0(GpWmiFilter, 1);
+  filter->id = g_strdup(key);
+  g_ptr_array_add(model->wmi_filters, filter);
+  g_hash_table_insert(model->wmi_filters_by_id, g_steal_pointer(&key), filter);
+  return filter;
+}
+
+const GpWmiFilter *
+gp_model_find_wmi_filter(const GpModel *model, const char *id_or_name)
+{
+  g_autofree char *key = gp_guid_normalize(id_or_name);
+
+  if (key)
+    return g_hash_table_lookup(model->wmi_filters_by_id, key);
+  for (guint i = 0; i < model->wmi_filters->len; i++) {
+    const GpWmiFilter *filter = g_ptr_array_index(model->wmi_filters, i);
+    if (filter->name && g_ascii_strcasecmp(filter->name, id_or_name) == 0)
+      return filter;
+  }
+  return NULL;
+}
+
+const GPtrArray *
+gp_model_wmi_filters(const GpModel *model)
+{
+  return model->wmi_filters;
+}
+
+GpSubnet *
+gp_model_ensure_subnet(GpModel *model, const char *cidr)
+{
+  GpSubnet *subnet;
+
+  for (guint i = 0; i < model->subnets->len; i++) {
+    subnet = g_ptr_array_index(model->subnets, i);
+    if (g_ascii_strcasecmp(subnet->cidr, cidr) == 0)
+      return subnet;
+  }
+  subnet = g_new0(GpSubnet, 1);
+  subnet->cidr = g_strdup(cidr);
+  g_ptr_array_add(model->subnets, subnet);
+  return subnet;
+}
+
+const GPtrArray *
+gp_model_subnets(const GpModel *model)
+{
+  return model->subnets;
 }

@@ -159,6 +159,45 @@ typedef struct {
  * entry is link order 1 (precedence-rules.md 1.4). */
 void gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *file, guint line);
 
+/* ---------------------------------------------------------- access control */
+
+/* Access mask bits of directory objects (MS-ADTS 5.1.3.2) that GPO filtering uses. */
+#define GP_ACCESS_READ_PROPERTY  0x00000010u
+#define GP_ACCESS_CONTROL_ACCESS 0x00000100u /* extended rights ("CR" in SDDL) */
+#define GP_ACCESS_GENERIC_ALL    0x10000000u
+#define GP_ACCESS_GENERIC_READ   0x80000000u
+/* The Apply Group Policy extended right (MS-GPOL 3.2.5.1.6). */
+#define GP_APPLY_GROUP_POLICY_GUID "{EDACFD8F-FFB3-11D1-B41D-00A0C968F939}"
+
+/* ACE header flags (MS-DTYP 2.4.4.1). */
+#define GP_ACE_INHERIT_ONLY 0x08u
+
+typedef enum {
+  GP_ACE_ALLOW,
+  GP_ACE_DENY,
+  GP_ACE_OTHER, /* audit, alarm, callback...: never grants nor denies */
+} GpAceType;
+
+typedef struct {
+  GpAceType type;
+  guint8 flags;      /* header flags as written (inherit-only, inherited...) */
+  guint32 mask;      /* generic rights already mapped to directory rights */
+  char *object_type; /* (nullable) "{UPPER}" for object ACEs that name one */
+  char *sid;         /* (nullable) trustee "S-1-..."; NULL only for GP_ACE_OTHER */
+} GpAce;
+
+typedef struct {
+  char *owner;     /* (nullable) */
+  GPtrArray *dacl; /* (nullable) GpAce*; NULL means no DACL: everyone allowed */
+} GpSecurityDescriptor;
+
+GpAce *gp_ace_new(GpAceType type, guint8 flags, guint32 mask, const char *object_type,
+                  const char *sid);
+void gp_ace_free(GpAce *ace);
+/* Returns: (transfer full): a descriptor with an empty, present DACL. */
+GpSecurityDescriptor *gp_security_descriptor_new(void);
+void gp_security_descriptor_free(GpSecurityDescriptor *sd);
+
 /* -------------------------------------------------------------------- GPOs */
 
 typedef enum {
@@ -184,6 +223,10 @@ typedef struct {
   guint32 gpt_version;                  /* GPT.INI [General] Version */
   char *sysvol_problem;                 /* (nullable) why the folder was unreadable */
   GpSecurityTemplate *machine_template; /* (nullable) GptTmpl.inf */
+  /* (nullable) nTSecurityDescriptor; NULL when the data has none, in which case
+   * the GPO is assumed readable and applicable, and the output says so. */
+  GpSecurityDescriptor *security_descriptor;
+  char *wql_filter; /* (nullable) gPCWQLFilter "[domain;{id};0]" */
   char *file;
   guint line;
 } GpGpo;
@@ -208,6 +251,29 @@ typedef struct {
   char *file;
   guint line;
 } GpComputer;
+
+/* A security group (or any principal that can hold members), for tokens. */
+typedef struct {
+  char *dn;
+  char *sid;            /* (nullable) */
+  char *name;           /* (nullable) sAMAccountName */
+  GPtrArray *member_of; /* char* DNs of the groups it is a member of */
+  GPtrArray *members;   /* char* DNs of its members */
+} GpGroup;
+
+/* A WMI filter (msWMI-Som). */
+typedef struct {
+  char *id;    /* "{UPPER}" (msWMI-ID) */
+  char *name;  /* (nullable) msWMI-Name */
+  char *query; /* (nullable) msWMI-Parm2 */
+  char *domain_dn;
+} GpWmiFilter;
+
+/* A subnet object: which site an address range belongs to. */
+typedef struct {
+  char *cidr;    /* "10.1.0.0/16" (the subnet object's cn) */
+  char *site_dn; /* (nullable) siteObject */
+} GpSubnet;
 
 typedef struct {
   char *dn;           /* "DC=contoso,DC=com" */
@@ -272,6 +338,24 @@ const GpGpo *gp_model_find_gpo_dn(const GpModel *model, const char *dn);
 GPtrArray *gp_model_find_gpos_guid(const GpModel *model, const char *guid);
 const GPtrArray *gp_model_gpos(const GpModel *model);
 
+/* Groups, keyed by normalised DN.  Returns: (transfer none) */
+GpGroup *gp_model_ensure_group(GpModel *model, const char *dn);
+const GpGroup *gp_model_find_group(const GpModel *model, const char *dn);
+/* Returns: (nullable) (transfer none): the group with this SID, any case. */
+const GpGroup *gp_model_find_group_sid(const GpModel *model, const char *sid);
+const GPtrArray *gp_model_groups(const GpModel *model);
+
+/* WMI filters, keyed by id.  Returns: (transfer none) (nullable): NULL when @id
+ * is not a GUID. */
+GpWmiFilter *gp_model_ensure_wmi_filter(GpModel *model, const char *id);
+/* Finds by id or by name, any case.  Returns: (nullable) (transfer none) */
+const GpWmiFilter *gp_model_find_wmi_filter(const GpModel *model, const char *id_or_name);
+const GPtrArray *gp_model_wmi_filters(const GpModel *model);
+
+/* Subnets.  Returns: (transfer none) */
+GpSubnet *gp_model_ensure_subnet(GpModel *model, const char *cidr);
+const GPtrArray *gp_model_subnets(const GpModel *model);
+
 /* Computers, keyed by normalised DN.  Returns: (transfer none) */
 GpComputer *gp_model_ensure_computer(GpModel *model, const char *dn);
 const GPtrArray *gp_model_computers(const GpModel *model);
@@ -284,6 +368,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpPrincipal, gp_principal_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpRightAssignment, gp_right_assignment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpSecurityTemplate, gp_security_template_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpRightInfo, gp_right_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpAce, gp_ace_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpSecurityDescriptor, gp_security_descriptor_free)
 
 G_END_DECLS
 

@@ -622,15 +622,15 @@ test_samba_sample(void)
 static const char ignored_classes_ldif[]
     = "dn: CN=Policies,CN=System,DC=contoso,DC=com\n"
       "objectClass: top\nobjectClass: container\n\n"
-      "dn: CN=SOM,CN=WMIPolicy,CN=System,DC=contoso,DC=com\n"
-      "objectClass: top\nobjectClass: msWMI-Som\n\n"
+      "dn: CN=Default Domain,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: classStore\n\n"
       "dn: CN=User,"
       "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com\n"
       "objectClass: top\nobjectClass: container\n\n"
-      "dn: CN=10.0.0.0/24,CN=Subnets,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
-      "objectClass: top\nobjectClass: subnet\n\n"
-      "dn: CN=Q2,CN=SOM,CN=WMIPolicy,CN=System,DC=contoso,DC=com\n"
-      "objectClass: top\nobjectClass: MSWMI-SOM\n\n"
+      "dn: CN=NTDS Site Settings,CN=HQ,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: nTDSSiteSettings\n\n"
+      "dn: CN=Other,CN=System,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: CLASSSTORE\n\n"
       "dn: CN=NoClass,DC=contoso,DC=com\n"
       "description: ldapsearch asked for other attributes\n\n"
       "dn: CN=S-1-5-11,CN=ForeignSecurityPrincipals,DC=contoso,DC=com\n"
@@ -653,7 +653,7 @@ test_ignored_classes_note(void)
   CU_ASSERT_EQUAL(note->line, 0);
   GP_ASSERT_STR(note->file, FILE_NAME);
   GP_ASSERT_STR(note->message, "skipped 8 records of classes not used yet: container(3), "
-                               "msWMI-Som(2), subnet(1), (no objectClass)(1), "
+                               "classStore(2), nTDSSiteSettings(1), (no objectClass)(1), "
                                "foreignSecurityPrincipal(1)");
   CU_ASSERT_PTR_NULL(gp_model_principal_name(model, "S-1-5-11"));
 }
@@ -1208,6 +1208,152 @@ test_nul_bytes_are_an_encoding_error(void)
   CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_ENCODING));
 }
 
+/* ------------------------------------------- fidelity: groups, WMI, sites */
+
+static void
+test_groups_for_tokens(void)
+{
+  const char *text = "dn: CN=App Servers,OU=Servers,DC=contoso,DC=com\n"
+                     "objectClass: top\nobjectClass: group\n"
+                     "objectSid: S-1-5-21-1-2-3-1200\nsAMAccountName: App Servers\n"
+                     "member: CN=Tier2,OU=Servers,DC=contoso,DC=com\n"
+                     "member: CN=WEB01,OU=Servers,DC=contoso,DC=com\n"
+                     "memberOf: CN=All Servers,DC=contoso,DC=com\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpGroup *group = gp_model_find_group(model, "cn=app servers,ou=servers,dc=contoso,dc=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(group);
+  GP_ASSERT_STR(group->sid, "S-1-5-21-1-2-3-1200");
+  GP_ASSERT_STR(group->name, "App Servers");
+  CU_ASSERT_EQUAL(group->members->len, 2);
+  CU_ASSERT_EQUAL(group->member_of->len, 1);
+  CU_ASSERT_PTR_EQUAL(gp_model_find_group_sid(model, "s-1-5-21-1-2-3-1200"), group);
+  GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-1-2-3-1200"), "CONTOSO\\App Servers");
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+static void
+test_wmi_filter_and_wql_link(void)
+{
+  const char *text
+      = "dn: CN={AAAAAAAA-0000-0000-0000-000000000001},CN=SOM,CN=WMIPolicy,CN=System,"
+        "DC=contoso,DC=com\n"
+        "objectClass: top\nobjectClass: msWMI-Som\n"
+        "msWMI-ID: {aaaaaaaa-0000-0000-0000-000000000001}\n"
+        "msWMI-Name: Server 2022 only\n"
+        "msWMI-Parm2: 1;3;10;45;WQL;root\\CIMv2;SELECT * FROM Win32_OperatingSystem;\n\n" GPC_HEAD
+        "gPCWQLFilter: [contoso.com;{AAAAAAAA-0000-0000-0000-000000000001};0]\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpWmiFilter *filter = gp_model_find_wmi_filter(model, "server 2022 only");
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(filter);
+  GP_ASSERT_STR(filter->id, "{AAAAAAAA-0000-0000-0000-000000000001}");
+  CU_ASSERT_PTR_NOT_NULL(filter->query);
+  GP_ASSERT_STR(filter->domain_dn, "DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  GP_ASSERT_STR(gpo->wql_filter, "[contoso.com;{AAAAAAAA-0000-0000-0000-000000000001};0]");
+}
+
+static void
+test_wmi_filter_without_id_warns(void)
+{
+  const char *text = "dn: CN=Broken,CN=SOM,CN=WMIPolicy,CN=System,DC=contoso,DC=com\n"
+                     "objectClass: top\nobjectClass: msWMI-Som\nmsWMI-Name: x\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+
+  CU_ASSERT_EQUAL(gp_model_wmi_filters(model)->len, 0);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "msWMI-ID", 1), 1);
+}
+
+static void
+test_subnets_and_dc_server_site(void)
+{
+  const char *text = "dn: CN=DC01,OU=Domain Controllers,DC=contoso,DC=com\n"
+                     "objectClass: top\nobjectClass: computer\ncn: DC01\n\n"
+                     "dn: CN=10.1.0.0/16,CN=Subnets,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+                     "objectClass: top\nobjectClass: subnet\ncn: 10.1.0.0/16\n"
+                     "siteObject: CN=HQ,CN=Sites,CN=Configuration,DC=contoso,DC=com\n\n"
+                     "dn: CN=DC01,CN=Servers,CN=HQ,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+                     "objectClass: top\nobjectClass: server\n"
+                     "serverReference: CN=DC01,OU=Domain Controllers,DC=contoso,DC=com\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GPtrArray *subnets = gp_model_subnets(model);
+  const GpComputer *dc = g_ptr_array_index(gp_model_computers(model), 0);
+
+  CU_ASSERT_EQUAL_FATAL(subnets->len, 1);
+  GP_ASSERT_STR(((GpSubnet *)g_ptr_array_index(subnets, 0))->cidr, "10.1.0.0/16");
+  GP_ASSERT_STR(((GpSubnet *)g_ptr_array_index(subnets, 0))->site_dn,
+                "CN=HQ,CN=Sites,CN=Configuration,DC=contoso,DC=com");
+  GP_ASSERT_STR(dc->site, "HQ");
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+/* nTSecurityDescriptor as ldbsearch prints it (SDDL, domain aliases resolved with
+ * the domain's SID even when the domain record comes later) and as base64. */
+static void
+test_security_descriptor_sddl(void)
+{
+  const char *text = GPC_HEAD "nTSecurityDescriptor: O:DAG:DAD:PAI(A;CI;RPLCLORC;;;AU)"
+                              "(OA;CI;CR;edacfd8f-ffb3-11d1-b41d-00a0c968f939;;DC)\n\n"
+                              "dn: DC=contoso,DC=com\nobjectClass: top\nobjectClass: domainDNS\n"
+                              "objectSid: S-1-5-21-1-2-3\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+  const GpAce *apply;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo->security_descriptor);
+  CU_ASSERT_EQUAL_FATAL(gpo->security_descriptor->dacl->len, 2);
+  apply = g_ptr_array_index(gpo->security_descriptor->dacl, 1);
+  GP_ASSERT_STR(apply->sid, "S-1-5-21-1-2-3-515");
+  GP_ASSERT_STR(apply->object_type, GP_APPLY_GROUP_POLICY_GUID);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
+static void
+test_security_descriptor_bad_is_a_warning(void)
+{
+  const char *text = GPC_HEAD "nTSecurityDescriptor: D:(A;;ZZ;;;AU)\n"
+                              "gPCFunctionalityVersion: 2\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  CU_ASSERT_PTR_NULL(gpo->security_descriptor);
+  CU_ASSERT_EQUAL(count_diags(diags, GP_SEVERITY_WARNING, "nTSecurityDescriptor", 0), 1);
+}
+
+static void
+test_security_descriptor_binary(void)
+{
+  /* Self-relative SD: DACL present, one ACE allowing RPLCLORC to Authenticated Users. */
+  const char *text = GPC_HEAD
+      "nTSecurityDescriptor:: AQAEgAAAAAAAAAAAAAAAABQAAAAEABwAAQAAAAACFACUAAIAAQEAAAAAAAULAAAA\n";
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(text, diags);
+  const GpGpo *gpo
+      = gp_model_find_gpo_dn(model, "CN=" GUID_A ",CN=Policies,CN=System,DC=contoso,DC=com");
+  const GpAce *ace;
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gpo->security_descriptor);
+  CU_ASSERT_EQUAL_FATAL(gpo->security_descriptor->dacl->len, 1);
+  ace = g_ptr_array_index(gpo->security_descriptor->dacl, 0);
+  GP_ASSERT_STR(ace->sid, "S-1-5-11");
+  CU_ASSERT_EQUAL(ace->mask, 0x20094u);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
 static const GpTestCase cases[] = {
   GP_TEST(test_folded_lines),
   GP_TEST(test_folded_dn_name),
@@ -1224,6 +1370,13 @@ static const GpTestCase cases[] = {
   GP_TEST(test_merge_two_files),
   GP_TEST(test_samba_sample),
   GP_TEST(test_ignored_classes_note),
+  GP_TEST(test_groups_for_tokens),
+  GP_TEST(test_wmi_filter_and_wql_link),
+  GP_TEST(test_wmi_filter_without_id_warns),
+  GP_TEST(test_subnets_and_dc_server_site),
+  GP_TEST(test_security_descriptor_sddl),
+  GP_TEST(test_security_descriptor_bad_is_a_warning),
+  GP_TEST(test_security_descriptor_binary),
   GP_TEST(test_no_note_when_everything_used),
   GP_TEST(test_container_with_gplink_warns),
   GP_TEST(test_site_and_gpc_without_guid),
