@@ -44,53 +44,56 @@ gp_cli_data_clear(GpCliData *data)
 /* TRUE when the running binary sits in the build tree, so that a stale
  * installation never shadows the sources being worked on. */
 static gboolean
-running_from_build_tree(void)
+running_from_build_tree(const char *exe)
 {
-  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-
   return exe && g_str_has_prefix(exe, GP_BUILD_DIR "/");
 }
 
-/* Returns the first of @candidates holding @probe. */
+/* PREFIX/share/gpsim for a binary in PREFIX/bin, wherever the prefix was moved. */
 static char *
-first_with(const char *const *candidates, const char *probe)
+relocated_datadir(const char *exe)
 {
-  for (guint i = 0; candidates[i]; i++) {
-    g_autofree char *path = g_build_filename(candidates[i], probe, NULL);
+  g_autofree char *bin = exe ? g_path_get_dirname(exe) : NULL;
+  g_autofree char *prefix = bin ? g_path_get_dirname(bin) : NULL;
+
+  return prefix ? g_build_filename(prefix, "share", "gpsim", NULL) : NULL;
+}
+
+/* The first of the candidate folders (sub-folder @sub of each base) holding @probe. */
+static char *
+find_dir(const char *sub_installed, const char *sub_source, const char *probe)
+{
+  const char *env = g_getenv("GPSIM_DATADIR");
+  g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+  g_autofree char *relocated = relocated_datadir(exe);
+  g_autoptr(GPtrArray) bases = g_ptr_array_new_with_free_func(g_free);
+
+  if (env)
+    return g_build_filename(env, sub_installed, NULL);
+  if (running_from_build_tree(exe))
+    g_ptr_array_add(bases, g_build_filename(GP_SOURCE_DATADIR, sub_source, NULL));
+  if (relocated)
+    g_ptr_array_add(bases, g_build_filename(relocated, sub_installed, NULL));
+  g_ptr_array_add(bases, g_build_filename(GP_INSTALL_DATADIR, sub_installed, NULL));
+  g_ptr_array_add(bases, g_build_filename(GP_SOURCE_DATADIR, sub_source, NULL));
+  for (guint i = 0; i < bases->len; i++) {
+    g_autofree char *path = g_build_filename(g_ptr_array_index(bases, i), probe, NULL);
     if (g_file_test(path, G_FILE_TEST_EXISTS))
-      return g_strdup(candidates[i]);
+      return g_strdup(g_ptr_array_index(bases, i));
   }
-  return g_strdup(candidates[0]);
+  return g_strdup(g_ptr_array_index(bases, 0));
 }
 
 char *
 gp_cli_data_dir(void)
 {
-  const char *env = g_getenv("GPSIM_DATADIR");
-  g_autofree char *from_env = env ? g_build_filename(env, "data", NULL) : NULL;
-  const char *installed = GP_INSTALL_DATADIR "/data";
-  const char *source = GP_SOURCE_DATADIR "/data";
-  const char *build_first[] = { source, installed, NULL };
-  const char *install_first[] = { installed, source, NULL };
-
-  if (from_env)
-    return g_steal_pointer(&from_env);
-  return first_with(running_from_build_tree() ? build_first : install_first, RIGHTS_FILE);
+  return find_dir("data", "data", RIGHTS_FILE);
 }
 
 char *
 gp_cli_labs_dir(void)
 {
-  const char *env = g_getenv("GPSIM_DATADIR");
-  g_autofree char *from_env = env ? g_build_filename(env, "labs", NULL) : NULL;
-  const char *installed = GP_INSTALL_DATADIR "/labs";
-  const char *source = GP_SOURCE_DATADIR "/fixtures/labs";
-  const char *build_first[] = { source, installed, NULL };
-  const char *install_first[] = { installed, source, NULL };
-
-  if (from_env)
-    return g_steal_pointer(&from_env);
-  return first_with(running_from_build_tree() ? build_first : install_first, DEFAULT_LAB);
+  return find_dir("labs", "fixtures/labs", DEFAULT_LAB);
 }
 
 static gboolean
