@@ -44,7 +44,7 @@ render_assumptions(const GpGpoEntry *entry, GString *out)
   for (guint i = 0; i < entry->assumptions->len; i++) {
     const char *text = g_ptr_array_index(entry->assumptions, i);
     if (!is_descriptor_assumption(text))
-      g_string_append_printf(out, "         assumed: %s\n", text);
+      g_string_append_printf(out, "         modeling: %s\n", text);
   }
 }
 
