@@ -452,6 +452,162 @@ test_golden_main_job(void)
   GP_ASSERT_STR(run.out, expected);
 }
 
+/* ------------------------------------------------- the fabrikam forest */
+
+#define FAB_DEF     "S-1-5-32-544,S-1-5-19,S-1-5-20,S-1-5-6"
+#define FAB_SVC_APP "S-1-5-21-2000000001-2000000002-2000000003-1103"
+
+static const struct {
+  const char *computer;
+  const char *right;
+  const char *extra[4]; /* modeling options */
+  const char *winner;   /* NULL: no GPO wins */
+  const char *holders;
+} fabrikam_answers[] = {
+  { "APP01", "SeImpersonatePrivilege", { NULL }, "Server 2022 Rights", FAB_DEF ",S-1-5-32-568" },
+  { "APP02",
+    "SeImpersonatePrivilege",
+    { "--wmi", "Server 2022 only=false", NULL },
+    "App Team Impersonation",
+    FAB_DEF "," FAB_SVC_APP },
+  { "APP01",
+    "SeImpersonatePrivilege",
+    { "--wmi", "assume-false", NULL },
+    "Impersonation Hardening",
+    "S-1-5-32-544,S-1-5-6" },
+  { "APP01",
+    "SeImpersonatePrivilege",
+    { "--wmi", "Server 2022 only=false", "--add-group", "App Servers" },
+    "App Team Impersonation",
+    FAB_DEF "," FAB_SVC_APP },
+  { "FAB-DC01", "SeImpersonatePrivilege", { NULL }, "Default Domain Controllers Policy", FAB_DEF },
+  { "APP01", "SeTimeZonePrivilege", { "--ip", "10.1.5.7", NULL }, "Paris Site Rights", NULL },
+  { "APP01", "SeTimeZonePrivilege", { "--ip", "10.1.9.9", NULL }, "London Site Rights", NULL },
+  { "APP01", "SeTimeZonePrivilege", { "--ip", "192.168.1.1", NULL }, NULL, NULL },
+  { "FAB-DC01", "SeTimeZonePrivilege", { NULL }, "London Site Rights", NULL },
+  { "EMEA-WS01", "SeImpersonatePrivilege", { NULL }, NULL, FAB_DEF },
+};
+
+static JsonNode *
+fabrikam_json(guint row)
+{
+  g_autofree char *root_ldif = gp_test_fixture("labs/fabrikam/fabrikam.ldif");
+  g_autofree char *child_ldif = gp_test_fixture("labs/fabrikam/emea.ldif");
+  g_autofree char *sysvol = gp_test_fixture("labs/fabrikam/sysvol");
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  g_auto(Run) run = { 0 };
+  const char *base[] = { "explain",
+                         "--ldif",
+                         root_ldif,
+                         "--ldif",
+                         child_ldif,
+                         "--sysvol",
+                         sysvol,
+                         "--computer",
+                         fabrikam_answers[row].computer,
+                         "--right",
+                         fabrikam_answers[row].right,
+                         "--format",
+                         "json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS(base); i++)
+    g_ptr_array_add(args, (gpointer)base[i]);
+  for (guint i = 0; i < 4 && fabrikam_answers[row].extra[i]; i++)
+    g_ptr_array_add(args, (gpointer)fabrikam_answers[row].extra[i]);
+  g_ptr_array_add(args, NULL);
+  run_gpsim(&run, (const char *const *)args->pdata);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  return parse_json(run.out);
+}
+
+static void
+test_fabrikam_answers(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(fabrikam_answers); i++) {
+    g_autoptr(JsonNode) root = fabrikam_json(i);
+    JsonObject *right = first_right(root);
+    JsonNode *winner = json_object_get_member(right, "winner");
+    g_autofree char *holders = holder_sids(json_object_get_array_member(right, "holders"));
+
+    printf("\n  case %u: %s %s", i, fabrikam_answers[i].computer, fabrikam_answers[i].right);
+    GP_ASSERT_STR(
+        JSON_NODE_HOLDS_NULL(winner) ? NULL : member_string(json_node_get_object(winner), "name"),
+        fabrikam_answers[i].winner);
+    if (fabrikam_answers[i].holders)
+      GP_ASSERT_STR(holders, fabrikam_answers[i].holders);
+  }
+}
+
+/* Security filtering, the WMI assumption and the dangling link, as the JSON says them. */
+static void
+test_fabrikam_reasons(void)
+{
+  g_autoptr(JsonNode) app01 = fabrikam_json(2);
+  g_autoptr(JsonNode) ws = fabrikam_json(9);
+  g_autofree char *app_list = gpo_list(app01);
+  g_autofree char *ws_list = gpo_list(ws);
+
+  CU_ASSERT_PTR_NOT_NULL(strstr(app_list, "Server 2022 Rights (WMI_FILTER_FALSE)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(app_list, "App Team Impersonation (SECURITY_FILTER_DENIED)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(app_list, "Print Spooler Fix (SECURITY_FILTER_DENIED)"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ws_list, "(GPO_NOT_FOUND)"));
+  /* no inheritance from the parent domain, enforced or not */
+  CU_ASSERT_PTR_NULL(strstr(ws_list, "Legacy Import"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(ws_list, "Root Baseline")); /* linked on emea itself */
+}
+
+static void
+test_wmi_sensitivity_note(void)
+{
+  g_autoptr(JsonNode) root = fabrikam_json(0);
+  JsonArray *notes = json_object_get_array_member(first_right(root), "notes");
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < json_array_get_length(notes); i++)
+    found |= strstr(json_array_get_string_element(notes, i),
+                    "if WMI filter 'Server 2022 only' were false")
+             != NULL;
+  CU_ASSERT_TRUE(found);
+}
+
+static void
+test_standalone_local_only(void)
+{
+  g_autofree char *local = gp_test_fixture("labs/contoso/local/WEB01-secedit.inf");
+  const char *args[] = { "explain",  "--local", local, "--right", "SeImpersonatePrivilege",
+                         "--format", "json",    NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *computer;
+  g_autofree char *list = NULL;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  computer = json_object_get_object_member(json_node_get_object(root), "computer");
+  GP_ASSERT_STR(member_string(computer, "role"), "standalone");
+  list = gpo_list(root);
+  GP_ASSERT_STR(list, "Local Group Policy");
+  GP_ASSERT_STR(member_string(first_right(root), "source"), "local");
+}
+
+static void
+test_modeling_errors(void)
+{
+  const char *args[] = { "explain", "--computer", "WEB01", "--wmi", "Nope=false", NULL };
+  const char *group_args[]
+      = { "explain", "--computer", "WEB01", "--add-group", "No Such Group", NULL };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) group = { 0 };
+
+  run_gpsim(&run, args);
+  run_gpsim(&group, group_args);
+  CU_ASSERT_EQUAL(run.status, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "no WMI filter named 'Nope'"));
+  CU_ASSERT_EQUAL(group.status, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(group.err, "No Such Group"));
+}
+
 static const GpTestCase cases[] = {
   GP_TEST(test_lab_answers),
   GP_TEST(test_precedence_list_web01),
@@ -468,6 +624,11 @@ static const GpTestCase cases[] = {
   GP_TEST(test_output_file_is_atomic),
   GP_TEST(test_explicit_sources_match_bundled_lab),
   GP_TEST(test_golden_main_job),
+  GP_TEST(test_fabrikam_answers),
+  GP_TEST(test_fabrikam_reasons),
+  GP_TEST(test_wmi_sensitivity_note),
+  GP_TEST(test_standalone_local_only),
+  GP_TEST(test_modeling_errors),
 };
 
 GP_TEST_MAIN("cli", cases)
