@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "gp-model.h"
+#include "gp-rsop.h"
 
 G_BEGIN_DECLS
 
@@ -216,6 +217,44 @@ typedef enum {
  * @out_why (nullable, transfer full) says which ACE decided. */
 GpAccessResult gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const GPtrArray *token,
                                           char **out_why);
+
+/* ------------------------------------------------------------- verify */
+
+typedef enum {
+  GP_MISMATCH_GPO_LIST,    /* applied GPOs or their order differ */
+  GP_MISMATCH_WINNER,      /* another GPO decides a right */
+  GP_MISMATCH_HOLDERS,     /* same winner (or none), other holders */
+  GP_MISMATCH_MISSING,     /* a right the client recorded that gpsim does not resolve, or back */
+} GpMismatchKind;
+
+typedef struct {
+  GpMismatchKind kind;
+  char *right;    /* (nullable) for rights mismatches */
+  char *expected; /* what the client recorded */
+  char *actual;   /* what gpsim computed */
+  GPtrArray *likely_causes; /* char*: most likely first */
+} GpMismatch;
+
+typedef struct {
+  guint gpos_compared;
+  guint rights_compared;
+  GPtrArray *mismatches; /* GpMismatch* (owned) */
+  GPtrArray *notes;      /* char*: what could not be compared, and why */
+} GpVerifyResult;
+
+/* Compares a simulated @result with what the client recorded in @rsop: the
+ * applied GPO list in precedence order (by GUID; the local GPO left out), and
+ * for every right the client recorded a winner for (Precedence 1): the winning
+ * GPO and the holders.  RSoP members are usually names only ("Administrators",
+ * "LOCAL SERVICE"): they match a holder by SID through @model's directory, or
+ * by name with or without its "DOMAIN\" prefix, any case.  Each mismatch
+ * carries its most likely causes (replication or export age when versions
+ * differ, WMI filter values, group membership at logon, local changes).
+ * Returns: (transfer full) */
+GpVerifyResult *gp_engine_verify(const GpModel *model, const GpResult *result,
+                                 const GpRsop *rsop);
+void gp_verify_result_free(GpVerifyResult *verify);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpVerifyResult, gp_verify_result_free)
 
 #define GP_ENGINE_ERROR gp_engine_error_quark()
 GQuark gp_engine_error_quark(void);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "gp-model.h"
+#include "gp-rsop.h"
 
 G_BEGIN_DECLS
 
@@ -78,6 +79,70 @@ GpSecurityDescriptor *gp_sd_from_binary(const guint8 *data, gsize len, GError **
  * directory rights they stand for.  Returns: (transfer full) (nullable) */
 GpSecurityDescriptor *gp_sd_from_sddl(const char *sddl, const char *domain_sid,
                                       const char *root_sid, GError **error);
+
+/* ------------------------------------------------- Microsoft's XML exports */
+
+/* Get-GPOReport -ReportType Xml (one <GPO>, or a <report> of many) and the
+ * gpreport.xml of GPMC backups.  Each GPO becomes a directory GPO of its
+ * domain (CN={GUID},CN=Policies,CN=System,<domain DN>): name, computer/user
+ * enabled (flags), versions (VersionDirectory -> versionNumber, VersionSysvol
+ * -> GPT.INI version), the Security CSE when its settings are present,
+ * UserRightsAssignment as the machine template (members with SID and name;
+ * no member = defined-empty), SecurityOptions kept as a template section,
+ * security filtering from <SecurityDescriptor><SDDL>, the WMI filter by
+ * <FilterName>.  <LinksTo> adds links to SOMs built from SOMPath (canonical
+ * names): link order within a SOM is not in the format, so those SOMs are
+ * marked link_order_assumed and block_unknown, and a note says so once. */
+gboolean gp_gpreport_load_from_data(const char *data, gsize len, const char *file,
+                                    GpModel *model, GPtrArray *diags, GError **error);
+gboolean gp_gpreport_load_file(const char *path, GpModel *model, GPtrArray *diags,
+                               GError **error);
+
+/* A GPMC backup: a folder holding {backup-id}/Backup.xml (or several, with a
+ * manifest.xml), as Backup-GPO, GPMC and DISA/SCT packages write them.  Per
+ * backup: Backup.xml core settings (GPO GUID, domain, name, Options = flags,
+ * versions, machine extension GUIDs, WMI filter, security descriptor as hex
+ * bytes), DomainSysvol/GPO/Machine/.../GptTmpl.inf as the machine template,
+ * gpreport.xml for <LinksTo>.  Several backups of one GPO: the newest
+ * (BackupTime) wins, with a warning naming the others. */
+gboolean gp_backup_load_dir(const char *path, GpModel *model, GPtrArray *diags, GError **error);
+
+/* gpresult /x or Get-GPResultantSetOfPolicy -ReportType Xml: the ComputerResults.
+ * Returns: (transfer full) (nullable) */
+GpRsop *gp_rsop_load_from_data(const char *data, gsize len, const char *file, GPtrArray *diags,
+                               GError **error);
+GpRsop *gp_rsop_load_file(const char *path, GPtrArray *diags, GError **error);
+
+/* Uses an RSoP record as data: the computer (name, OU from its SOM, site) and
+ * every GPO and link it lists (link order within a SOM from SOMOrder), the
+ * settings it recorded for the winning GPOs.  What the record cannot tell
+ * (losing GPOs' settings, block inheritance on unlisted SOMs) is noted. */
+void gp_rsop_add_to_model(const GpRsop *rsop, GpModel *model, GPtrArray *diags);
+
+/* The SOMs' gPLink and gPOptions as a CSV, which fills in what LinksTo cannot:
+ *   Get-ADObject -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=domainDNS))'
+ *     -Properties gPLink,gPOptions | Select DistinguishedName,gPLink,gPOptions | Export-Csv f.csv
+ * (a "#TYPE" first line is skipped; columns found by header name). */
+gboolean gp_inheritance_load_file(const char *path, GpModel *model, GPtrArray *diags,
+                                  GError **error);
+
+/* ---------------------------------------------------------- format detection */
+
+typedef enum {
+  GP_INPUT_UNKNOWN,
+  GP_INPUT_LDIF,
+  GP_INPUT_SYSVOL,      /* a folder with {GUID} folders holding GPT.INI */
+  GP_INPUT_BACKUP,      /* a folder with manifest.xml or {id}/Backup.xml */
+  GP_INPUT_GPREPORT,    /* XML with a <GPO> or <report> root */
+  GP_INPUT_RSOP,        /* XML with an <Rsop> root */
+  GP_INPUT_INF,         /* a security template (secedit export) */
+  GP_INPUT_INHERITANCE, /* the gPLink/gPOptions CSV */
+} GpInputKind;
+
+/* Looks at @path (a file's first bytes, or a folder's entries) and says what it
+ * is.  Returns GP_INPUT_UNKNOWN with @error naming what was looked for. */
+GpInputKind gp_input_detect(const char *path, GError **error);
+const char *gp_input_kind_to_string(GpInputKind kind);
 
 /* ----------------------------------------------------------- reference data */
 

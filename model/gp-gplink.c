@@ -124,3 +124,17 @@ gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *fil
     g_ptr_array_add(som->links, link);
   }
 }
+
+GpLink *
+gp_som_add_link(GpSom *som, const char *gpo_dn, guint options)
+{
+  GpLink *link = g_new0(GpLink, 1);
+  g_autofree char *cn = gp_dn_first_value(gpo_dn);
+
+  link->gpo_dn = g_strdup(gpo_dn);
+  link->gpo_guid = gp_guid_normalize(cn);
+  link->options = options;
+  link->link_order = som->links->len + 1;
+  g_ptr_array_add(som->links, link);
+  return link;
+}

@@ -148,6 +148,11 @@ typedef struct {
   char *gplink_raw; /* (nullable) the attribute as read */
   guint gp_options; /* gPOptions */
   GPtrArray *links; /* GpLink*, link order 1 first */
+  /* Set when the SOM was built from exports that do not tell (Get-GPOReport's
+   * LinksTo): link order follows the order the links were read in, and block
+   * inheritance is unknown (taken as not blocking).  The output says so. */
+  gboolean link_order_assumed;
+  gboolean block_unknown;
   char *file;       /* (nullable) */
   guint line;
 } GpSom;
@@ -197,6 +202,10 @@ void gp_ace_free(GpAce *ace);
 /* Returns: (transfer full): a descriptor with an empty, present DACL. */
 GpSecurityDescriptor *gp_security_descriptor_new(void);
 void gp_security_descriptor_free(GpSecurityDescriptor *sd);
+
+/* Appends a link with the next link order (lowest precedence so far) and
+ * returns it.  For formats that list links with explicit order or none. */
+GpLink *gp_som_add_link(GpSom *som, const char *gpo_dn, guint options);
 
 /* -------------------------------------------------------------------- GPOs */
 

@@ -171,6 +171,56 @@ gp_dn_to_dns_name(const char *dn)
   return g_ascii_strdown(out->str, -1);
 }
 
+static void
+append_rdn(GString *out, const char *type, const char *value)
+{
+  if (out->len)
+    g_string_append_c(out, ',');
+  g_string_append_printf(out, "%s=", type);
+  for (const char *p = value; *p; p++) {
+    if (strchr(",+\\\"<>;=", *p))
+      g_string_append_c(out, '\\');
+    g_string_append_c(out, *p);
+  }
+}
+
+static char *
+domain_dn_from_dns(const char *dns)
+{
+  g_auto(GStrv) labels = g_strsplit(dns, ".", -1);
+  g_autoptr(GString) out = g_string_new(NULL);
+
+  for (guint i = 0; labels[i]; i++)
+    if (*labels[i])
+      append_rdn(out, "DC", labels[i]);
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+char *
+gp_dn_from_canonical(const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit(path, "/", -1);
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_autofree char *domain = NULL;
+  guint n = g_strv_length(parts);
+
+  if (n == 0 || !*parts[0])
+    return NULL;
+  domain = domain_dn_from_dns(parts[0]);
+  if (n >= 4 && g_ascii_strcasecmp(parts[1], "Configuration") == 0 &&
+      g_ascii_strcasecmp(parts[2], "Sites") == 0) {
+    append_rdn(out, "CN", parts[3]);
+    g_string_append_printf(out, ",CN=Sites,CN=Configuration,%s", domain);
+    return g_string_free(g_steal_pointer(&out), FALSE);
+  }
+  for (guint i = n; i > 1; i--)
+    append_rdn(out, "OU", parts[i - 1]);
+  if (out->len)
+    g_string_append_c(out, ',');
+  g_string_append(out, domain);
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
 /* ------------------------------------------------------------------ GUIDs */
 
 static const int guid_group_lengths[] = { 8, 4, 4, 4, 12 };

@@ -34,6 +34,12 @@ char *gp_dn_to_dns_name(const char *dn);
  * ("DC=contoso,DC=com"), in the case it was written. */
 char *gp_dn_domain_part(const char *dn);
 
+/* Canonical name to DN: "contoso.com/Servers/Web" -> "OU=Web,OU=Servers,DC=contoso,DC=com";
+ * "contoso.com" -> "DC=contoso,DC=com"; a site path "root.com/Configuration/Sites/HQ"
+ * -> "CN=HQ,CN=Sites,CN=Configuration,DC=root,DC=com".  Commas in names are
+ * escaped.  Returns: (transfer full) (nullable): NULL for an empty path. */
+char *gp_dn_from_canonical(const char *path);
+
 /* Accepts "{xxxxxxxx-...}" or without braces, any case.
  * Returns: (transfer full) (nullable): "{UPPER-CASE}" or NULL when not a GUID. */
 char *gp_guid_normalize(const char *text);
