@@ -181,7 +181,8 @@ GpRole gp_engine_computer_role(const GpComputer *computer, gboolean *out_assumed
 GpResult *gp_engine_evaluate(const GpModel *model, const GpComputer *computer,
                              const GpEngineOptions *options, GError **error);
 
-/* Compares one right before and after a change: NEXT_GPO when a GPO still
+/* Compares one right before and after a change (the two results may come from
+ * different states of the model; only their right results are read): NEXT_GPO when a GPO still
  * decides it after, REVERTED_TO_LOCAL when the winner is gone and the local
  * layer defines the right, TATTOOED when it does not (the old list stays).
  * Only meaningful when @before was decided by a GPO. */
@@ -221,17 +222,17 @@ GpAccessResult gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const 
 /* ------------------------------------------------------------- verify */
 
 typedef enum {
-  GP_MISMATCH_GPO_LIST,    /* applied GPOs or their order differ */
-  GP_MISMATCH_WINNER,      /* another GPO decides a right */
-  GP_MISMATCH_HOLDERS,     /* same winner (or none), other holders */
-  GP_MISMATCH_MISSING,     /* a right the client recorded that gpsim does not resolve, or back */
+  GP_MISMATCH_GPO_LIST, /* applied GPOs or their order differ */
+  GP_MISMATCH_WINNER,   /* another GPO decides a right */
+  GP_MISMATCH_HOLDERS,  /* same winner (or none), other holders */
+  GP_MISMATCH_MISSING,  /* a right the client recorded that gpsim does not resolve, or back */
 } GpMismatchKind;
 
 typedef struct {
   GpMismatchKind kind;
-  char *right;    /* (nullable) for rights mismatches */
-  char *expected; /* what the client recorded */
-  char *actual;   /* what gpsim computed */
+  char *right;              /* (nullable) for rights mismatches */
+  char *expected;           /* what the client recorded */
+  char *actual;             /* what gpsim computed */
   GPtrArray *likely_causes; /* char*: most likely first */
 } GpMismatch;
 
@@ -251,8 +252,7 @@ typedef struct {
  * carries its most likely causes (replication or export age when versions
  * differ, WMI filter values, group membership at logon, local changes).
  * Returns: (transfer full) */
-GpVerifyResult *gp_engine_verify(const GpModel *model, const GpResult *result,
-                                 const GpRsop *rsop);
+GpVerifyResult *gp_engine_verify(const GpModel *model, const GpResult *result, const GpRsop *rsop);
 void gp_verify_result_free(GpVerifyResult *verify);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpVerifyResult, gp_verify_result_free)
 

@@ -84,7 +84,9 @@ collect_definitions(const GpResult *result, GpRightResult *out)
     } else {
       definition->outcome = GP_OUTCOME_OVERRIDDEN;
       definition->overridden_by = out->winner;
-      if (!out->runner_up)
+      /* Another link of the winning GPO is not another GPO: when the GPO stops
+       * defining the right, all its links do. */
+      if (!out->runner_up && entry->gpo != out->winner->gpo)
         out->runner_up = entry;
     }
     g_ptr_array_add(out->definitions, definition);

@@ -38,8 +38,8 @@ parse_utf8(const char *text, gsize len, const char *file, GError **error)
   ctxt->sax->serror = silent_error;
   /* "UTF-8" overrides the encoding="utf-16" the text still declares once decoded. */
   doc = xmlCtxtReadMemory(ctxt, text, (int)len, file, "UTF-8",
-                          XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING |
-                              XML_PARSE_NOERROR);
+                          XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING
+                              | XML_PARSE_NOERROR);
   last = xmlCtxtGetLastError(ctxt);
   if (!doc || !ctxt->wellFormed) {
     gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, file, last ? (guint)last->line : 0,

@@ -45,14 +45,14 @@ typedef struct {
 
 typedef struct {
   char *file;
-  char *computer_name; /* "CHILD\\CHILDDC$" */
-  char *domain;        /* "Child.ADLAB.local" */
-  char *som;           /* canonical name of the computer's OU */
-  char *site;          /* (nullable) */
-  GPtrArray *searched_soms; /* char* canonical names, in Order order */
+  char *computer_name;        /* "CHILD\\CHILDDC$" */
+  char *domain;               /* "Child.ADLAB.local" */
+  char *som;                  /* canonical name of the computer's OU */
+  char *site;                 /* (nullable) */
+  GPtrArray *searched_soms;   /* char* canonical names, in Order order */
   GPtrArray *security_groups; /* GpPrincipal* of the computer's token */
-  GPtrArray *gpos;     /* GpRsopGpo* in file order */
-  GPtrArray *rights;   /* GpRsopRight* */
+  GPtrArray *gpos;            /* GpRsopGpo* in file order */
+  GPtrArray *rights;          /* GpRsopRight* */
 } GpRsop;
 
 GpRsop *gp_rsop_new(const char *file);
