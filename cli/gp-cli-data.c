@@ -24,6 +24,11 @@ gp_cli_options_clear(GpCliOptions *options)
   g_strfreev(options->add_groups);
   g_strfreev(options->wmi);
   g_free(options->computer);
+  g_strfreev(options->gpreport);
+  g_strfreev(options->backup);
+  g_strfreev(options->gpinheritance);
+  g_strfreev(options->input);
+  g_free(options->rsop);
   memset(options, 0, sizeof *options);
 }
 
@@ -129,22 +134,114 @@ load_lab(const char *lab_dir, GpCliData *data, GError **error)
   return TRUE;
 }
 
-static gboolean
-load_sources(const GpCliOptions *options, GpCliData *data, GError **error)
+typedef struct {
+  GpInputKind kind;
+  const char *path;
+} Source;
+
+static void
+add_sources(GArray *sources, GpInputKind kind, char **paths)
 {
-  for (guint i = 0; options->ldif && options->ldif[i]; i++)
-    if (!gp_ldif_load_file(options->ldif[i], data->model, data->diags, error))
+  for (guint i = 0; paths && paths[i]; i++) {
+    Source source = { kind, paths[i] };
+    g_array_append_val(sources, source);
+  }
+}
+
+/* Every data source given, --input ones detected from their content. */
+static gboolean
+collect_sources(const GpCliOptions *options, GArray *sources, GError **error)
+{
+  add_sources(sources, GP_INPUT_LDIF, options->ldif);
+  add_sources(sources, GP_INPUT_SYSVOL, options->sysvol);
+  add_sources(sources, GP_INPUT_BACKUP, options->backup);
+  add_sources(sources, GP_INPUT_GPREPORT, options->gpreport);
+  add_sources(sources, GP_INPUT_INHERITANCE, options->gpinheritance);
+  for (guint i = 0; options->input && options->input[i]; i++) {
+    Source source = { gp_input_detect(options->input[i], error), options->input[i] };
+    if (source.kind == GP_INPUT_UNKNOWN)
       return FALSE;
-  for (guint i = 0; options->sysvol && options->sysvol[i]; i++)
-    if (!gp_sysvol_load_dir(options->sysvol[i], data->model, data->diags, error))
-      return FALSE;
+    g_array_append_val(sources, source);
+  }
+  if (options->rsop && !options->rsop_is_observation) {
+    Source source = { GP_INPUT_RSOP, options->rsop };
+    g_array_append_val(sources, source);
+  }
   return TRUE;
 }
 
 static gboolean
-has_directory_sources(const GpCliOptions *options)
+load_rsop_as_data(const char *path, GpCliData *data, GError **error)
 {
-  return (options->ldif && options->ldif[0]) || (options->sysvol && options->sysvol[0]);
+  g_autoptr(GpRsop) rsop = gp_rsop_load_file(path, data->diags, error);
+
+  if (!rsop)
+    return FALSE;
+  gp_rsop_add_to_model(rsop, data->model, data->diags);
+  return TRUE;
+}
+
+static gboolean
+load_local(const char *path, GpCliData *data, GError **error)
+{
+  gp_security_template_free(data->local_policy);
+  data->local_policy = gp_inf_load_file(path, data->model, data->diags, error);
+  return data->local_policy != NULL;
+}
+
+static gboolean
+load_source(const Source *source, GpCliData *data, GError **error)
+{
+  GpModel *model = data->model;
+
+  switch (source->kind) {
+  case GP_INPUT_LDIF:
+    return gp_ldif_load_file(source->path, model, data->diags, error);
+  case GP_INPUT_SYSVOL:
+    return gp_sysvol_load_dir(source->path, model, data->diags, error);
+  case GP_INPUT_BACKUP:
+    return gp_backup_load_dir(source->path, model, data->diags, error);
+  case GP_INPUT_GPREPORT:
+    return gp_gpreport_load_file(source->path, model, data->diags, error);
+  case GP_INPUT_INHERITANCE:
+    return gp_inheritance_load_file(source->path, model, data->diags, error);
+  case GP_INPUT_RSOP:
+    return load_rsop_as_data(source->path, data, error);
+  case GP_INPUT_INF:
+    return load_local(source->path, data, error);
+  case GP_INPUT_UNKNOWN:
+    break;
+  }
+  return TRUE;
+}
+
+/* Loads in an order where each format can rely on the ones before: the
+ * directory first, then files and reports that fill in GPOs, the RSoP, and the
+ * gPLink CSV last because it corrects the link orders reports had to assume. */
+static gboolean
+load_sources(GArray *sources, GpCliData *data, GError **error)
+{
+  static const GpInputKind order[]
+      = { GP_INPUT_LDIF, GP_INPUT_SYSVOL,      GP_INPUT_BACKUP, GP_INPUT_GPREPORT,
+          GP_INPUT_RSOP, GP_INPUT_INHERITANCE, GP_INPUT_INF };
+
+  for (guint k = 0; k < G_N_ELEMENTS(order); k++)
+    for (guint i = 0; i < sources->len; i++) {
+      const Source *source = &g_array_index(sources, Source, i);
+      if (source->kind == order[k] && !load_source(source, data, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sources that describe a domain (anything but a lone local policy). */
+static gboolean
+has_directory_sources(GArray *sources)
+{
+  for (guint i = 0; i < sources->len; i++)
+    if (g_array_index(sources, Source, i).kind != GP_INPUT_INF)
+      return TRUE;
+  return FALSE;
 }
 
 /* A computer with no directory: --local alone.  It is named after --computer. */
@@ -160,30 +257,35 @@ add_standalone_computer(const GpCliOptions *options, GpCliData *data)
   data->standalone = TRUE;
 }
 
+static gboolean
+load_bundled_lab(GpCliData *data, GError **error)
+{
+  g_autofree char *labs = gp_cli_labs_dir();
+
+  data->lab_dir = g_build_filename(labs, DEFAULT_LAB, NULL);
+  return load_lab(data->lab_dir, data, error);
+}
+
 gboolean
 gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
 {
+  g_autoptr(GArray) sources = g_array_new(FALSE, FALSE, sizeof(Source));
+  gboolean directory;
+
   data->model = gp_model_new();
   data->diags = gp_diag_list_new();
-  if (!load_reference(data->model, error))
+  if (!load_reference(data->model, error) || !collect_sources(options, sources, error))
     return FALSE;
-  if (!has_directory_sources(options) && options->local) {
-    add_standalone_computer(options, data);
-  } else if (has_directory_sources(options)) {
-    if (!load_sources(options, data, error))
-      return FALSE;
-  } else {
-    g_autofree char *labs = gp_cli_labs_dir();
-    data->lab_dir = g_build_filename(labs, DEFAULT_LAB, NULL);
-    if (!load_lab(data->lab_dir, data, error))
-      return FALSE;
-  }
+  directory = has_directory_sources(sources);
+  if (!directory && !options->local && sources->len == 0 && !load_bundled_lab(data, error))
+    return FALSE;
+  if (!load_sources(sources, data, error))
+    return FALSE;
   gp_model_complete(data->model);
-  if (options->local) {
-    data->local_policy = gp_inf_load_file(options->local, data->model, data->diags, error);
-    if (!data->local_policy)
-      return FALSE;
-  }
+  if (options->local && !load_local(options->local, data, error))
+    return FALSE;
+  if (!directory && data->local_policy && !data->lab_dir)
+    add_standalone_computer(options, data);
   return TRUE;
 }
 

@@ -18,22 +18,33 @@ typedef enum {
   GP_EXIT_USAGE = 1,
   GP_EXIT_INPUT = 2,
   GP_EXIT_INTERNAL = 3,
+  GP_EXIT_MISMATCH = 4, /* verify: the simulation and the client disagree */
 } GpExitCode;
+
+/* The line between computers in text output. */
+#define GP_CLI_RULE "----------------------------------------------------------------"
 
 /* The data and modeling options every data-taking command accepts. */
 typedef struct {
-  char **ldif;   /* (nullable) repeated --ldif */
-  char **sysvol; /* (nullable) repeated --sysvol */
-  char *local;   /* (nullable) --local secedit export */
-  char *site;    /* (nullable) --site */
-  char **rights; /* (nullable) repeated --right */
-  char *format;  /* "text", "json" or "jsonl" */
-  char *output;  /* (nullable) --output FILE, written atomically */
-  char *ip;      /* (nullable) --ip: site from the subnets */
-  char *ou;      /* (nullable) --ou DN: pretend the computer sits there */
-  char **add_groups; /* (nullable) repeated --add-group SID|NAME */
-  char **wmi;    /* (nullable) repeated --wmi assume-true|assume-false|FILTER=true|false */
-  char *computer; /* (nullable) --computer, also names a stand-alone computer */
+  char **ldif;          /* (nullable) repeated --ldif */
+  char **sysvol;        /* (nullable) repeated --sysvol */
+  char *local;          /* (nullable) --local secedit export */
+  char *site;           /* (nullable) --site */
+  char **rights;        /* (nullable) repeated --right */
+  char *format;         /* "text", "json" or "jsonl" */
+  char *output;         /* (nullable) --output FILE, written atomically */
+  char *ip;             /* (nullable) --ip: site from the subnets */
+  char *ou;             /* (nullable) --ou DN: pretend the computer sits there */
+  char **add_groups;    /* (nullable) repeated --add-group SID|NAME */
+  char **wmi;           /* (nullable) repeated --wmi assume-true|assume-false|FILTER=true|false */
+  char *computer;       /* (nullable) --computer, also names a stand-alone computer */
+  char **gpreport;      /* (nullable) repeated --gpreport */
+  char **backup;        /* (nullable) repeated --backup */
+  char **gpinheritance; /* (nullable) repeated --gpinheritance */
+  char **input;         /* (nullable) repeated --input, detected from content */
+  char *rsop;           /* (nullable) --rsop */
+  /* verify reads --rsop as the observation to compare with, not as data */
+  gboolean rsop_is_observation;
 } GpCliOptions;
 
 void gp_cli_options_clear(GpCliOptions *options);
@@ -43,10 +54,10 @@ typedef struct {
   GpModel *model;
   GpSecurityTemplate *local_policy; /* (nullable) */
   GPtrArray *diags;
-  char *lab_dir; /* (nullable) set when the bundled lab was used */
-  gboolean standalone;     /* --local alone: no directory data */
-  GStrv extra_group_sids;  /* (nullable) --add-group, resolved to SIDs */
-  GHashTable *wmi_values;  /* (nullable) filter id -> 1 true / 2 false */
+  char *lab_dir;          /* (nullable) set when the bundled lab was used */
+  gboolean standalone;    /* --local alone: no directory data */
+  GStrv extra_group_sids; /* (nullable) --add-group, resolved to SIDs */
+  GHashTable *wmi_values; /* (nullable) filter id -> 1 true / 2 false */
   gboolean wmi_default_false;
 } GpCliData;
 
@@ -70,6 +81,24 @@ GpEngineOptions gp_cli_engine_options(const GpCliOptions *options, const GpCliDa
 
 /* Prints every diagnostic to stderr as "gpsim: FILE:LINE: warning: ...". */
 void gp_cli_print_diags(const GPtrArray *diags);
+
+/* Prints "gpsim: error: MESSAGE" and returns @code. */
+int gp_cli_fail(GpExitCode code, const char *message);
+/* Writes @text to --output atomically, or to standard output; returns an exit code. */
+int gp_cli_emit(const GpCliOptions *options, const GString *text);
+/* Loads the data and resolves the modeling options, printing warnings and
+ * errors; returns an exit code. */
+int gp_cli_load_data(const GpCliOptions *options, GpCliData *data);
+/* TRUE when --format is @a or @b; otherwise prints a usage error. */
+gboolean gp_cli_check_format(const GpCliOptions *options, const char *command, const char *a,
+                             const char *b);
+/* The computer --computer names (or a hypothetical one placed with --ou), or
+ * NULL after printing the candidates. */
+const GpComputer *gp_cli_find_computer(GpCliData *data, const GpCliOptions *options);
+
+/* Commands in their own files: they return an exit code. */
+int gp_cmd_show(GpCliOptions *options, char **sources);
+int gp_cmd_verify(GpCliOptions *options, char **positionals);
 
 /* Renderers append to @out. */
 void gp_render_text_explain(const GpModel *model, const GpResult *result, GString *out);

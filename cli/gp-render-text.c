@@ -109,8 +109,9 @@ render_entries(const GpResult *result, GString *out)
   for (guint i = 0; i < result->entries->len; i++)
     render_entry_line(g_ptr_array_index(result->entries, i), out);
   if (assumed)
-    g_string_append_printf(out, "  (%u applied GPO%s without a security descriptor in the data: "
-                                "assumed readable and applicable)\n",
+    g_string_append_printf(out,
+                           "  (%u applied GPO%s without a security descriptor in the data: "
+                           "assumed readable and applicable)\n",
                            assumed, assumed == 1 ? "" : "s");
 }
 

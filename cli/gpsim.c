@@ -1,9 +1,12 @@
 /* gpsim.c - command dispatch and option parsing.
  *
- *   gpsim explain --computer NAME [--right R]... [data options] [--format text|json]
- *   gpsim rsop [--right R]... [data options] [--format jsonl|text]
+ *   gpsim explain --computer NAME [--right R]... [data] [modeling] [--format text|json]
+ *   gpsim rsop [--right R]... [data] [modeling] [--format jsonl|text]
+ *   gpsim show [SOURCE]... [data] [--format text|json]
+ *   gpsim verify --rsop FILE [data] [modeling] [--format text|json]
  *
- * Exit codes: 0 success, 1 usage error, 2 input error, 3 internal error.
+ * Exit codes: 0 success, 1 usage error, 2 input error, 3 internal error,
+ * 4 verify found a mismatch.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -14,17 +17,15 @@
 #define MAX_LISTED_CANDIDATES 20
 
 typedef struct {
-  GpCliOptions data;
+  const char *name;
+  const char *summary;
+  const char *default_format;
+  int (*run)(GpCliOptions *options, char **positionals);
+  gboolean takes_positionals;
 } Command;
 
-static void
-command_clear(Command *command)
-{
-  gp_cli_options_clear(&command->data);
-}
-
-static int
-fail(GpExitCode code, const char *message)
+int
+gp_cli_fail(GpExitCode code, const char *message)
 {
   fprintf(stderr, "gpsim: error: %s\n", message);
   return code;
@@ -38,15 +39,37 @@ add_data_entries(GOptionContext *context, GpCliOptions *options)
       "LDIF export (ldapsearch, ldbsearch, ldifde); repeatable", "FILE" },
     { "sysvol", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->sysvol,
       "copy of SYSVOL (its Policies folder, or above); repeatable", "DIR" },
+    { "gpreport", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->gpreport,
+      "Get-GPOReport -ReportType Xml output; repeatable", "FILE" },
+    { "backup", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->backup,
+      "GPMC backup folder (one backup, or a folder of them); repeatable", "DIR" },
+    { "gpinheritance", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options->gpinheritance,
+      "CSV of the SOMs' DistinguishedName, gPLink, gPOptions; repeatable", "FILE" },
+    { "rsop", 0, 0, G_OPTION_ARG_FILENAME, &options->rsop, "gpresult /x (RSoP XML) of a computer",
+      "FILE" },
+    { "input", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &options->input,
+      "any supported file or folder, recognised from its content; repeatable", "PATH" },
     { "local", 0, 0, G_OPTION_ARG_FILENAME, &options->local,
       "the computer's local policy: a 'secedit /export' file", "INF" },
-    { "site", 0, 0, G_OPTION_ARG_STRING, &options->site, "the computer's site (\"\" for none)",
-      "NAME" },
     { "right", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->rights,
       "user right to explain (constant or display name); repeatable", "R" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, "output format", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
       "write to FILE (atomically) instead of standard output", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+
+  g_option_context_add_main_entries(context, entries, NULL);
+}
+
+static void
+add_modeling_entries(GOptionContext *context, GpCliOptions *options)
+{
+  GOptionEntry entries[] = {
+    { "computer", 'c', 0, G_OPTION_ARG_STRING, &options->computer,
+      "cn, sAMAccountName, dNSHostName or DN of the computer", "NAME" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &options->site, "the computer's site (\"\" for none)",
+      "NAME" },
     { "ip", 0, 0, G_OPTION_ARG_STRING, &options->ip,
       "the computer's address: its site is found through the subnets", "ADDRESS" },
     { "ou", 0, 0, G_OPTION_ARG_STRING, &options->ou, "model the computer as if it sat in this OU",
@@ -58,22 +81,26 @@ add_data_entries(GOptionContext *context, GpCliOptions *options)
       "VALUE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
+  GOptionGroup *group
+      = g_option_group_new("modeling", "Modeling options:", "Show modeling options", NULL, NULL);
 
-  g_option_context_add_main_entries(context, entries, NULL);
+  g_option_group_add_entries(group, entries);
+  g_option_context_add_group(context, group);
 }
 
-/* Writes @text to --output atomically, or to standard output. */
-static int
-emit(const GpCliOptions *options, const GString *text)
+int
+gp_cli_emit(const GpCliOptions *options, const GString *text)
 {
   g_autoptr(GError) error = NULL;
 
   if (!options->output) {
     fwrite(text->str, 1, text->len, stdout);
-    return fflush(stdout) == 0 ? GP_EXIT_OK : fail(GP_EXIT_INPUT, "cannot write standard output");
+    return fflush(stdout) == 0 ? GP_EXIT_OK
+                               : gp_cli_fail(GP_EXIT_INPUT, "cannot write standard output");
   }
+  /* g_file_set_contents writes a temporary file and renames it into place. */
   if (!g_file_set_contents(options->output, text->str, (gssize)text->len, &error))
-    return fail(GP_EXIT_INPUT, error->message);
+    return gp_cli_fail(GP_EXIT_INPUT, error->message);
   return GP_EXIT_OK;
 }
 
@@ -93,19 +120,36 @@ candidates_text(const GPtrArray *computers, gboolean with_dn)
   return g_string_free(g_steal_pointer(&text), FALSE);
 }
 
-/* Returns the one computer named @name, or NULL after printing why not. */
+/* A computer the data does not hold, placed where --ou says (data without
+ * computers: Get-GPOReport XML, backups). */
 static const GpComputer *
-find_computer(const GpModel *model, const char *name)
+hypothetical_computer(GpCliData *data, const char *name, const char *ou)
 {
-  g_autoptr(GPtrArray) found = gp_model_find_computers(model, name);
+  g_autofree char *dn = g_strdup_printf("CN=%s,%s", name, ou);
+  GpComputer *computer = gp_model_ensure_computer(data->model, dn);
+
+  fprintf(stderr, "gpsim: note: '%s' is not in the data: modeled as a new computer in %s\n", name,
+          ou);
+  return computer;
+}
+
+const GpComputer *
+gp_cli_find_computer(GpCliData *data, const GpCliOptions *options)
+{
+  const char *name = options->computer ? options->computer : "LOCAL";
+  g_autoptr(GPtrArray) found = gp_model_find_computers(data->model, name);
   g_autofree char *list = NULL;
 
   if (found->len == 1)
     return g_ptr_array_index(found, 0);
+  if (found->len == 0 && options->ou)
+    return hypothetical_computer(data, name, options->ou);
   if (found->len == 0) {
-    list = candidates_text(gp_model_computers(model), FALSE);
-    fprintf(stderr, "gpsim: error: no computer named '%s' in the data; computers: %s\n", name,
-            list);
+    list = candidates_text(gp_model_computers(data->model), FALSE);
+    fprintf(stderr,
+            "gpsim: error: no computer named '%s' in the data; computers: %s (or give --ou DN "
+            "to model a new one)\n",
+            name, list);
   } else {
     list = candidates_text(found, TRUE);
     fprintf(stderr, "gpsim: error: '%s' names %u computers; give one DN: %s\n", name, found->len,
@@ -133,22 +177,34 @@ render_one(const GpCliData *data, const GpCliOptions *options, const GpComputer 
   return TRUE;
 }
 
-static int
-load_data(const GpCliOptions *options, GpCliData *data)
+int
+gp_cli_load_data(const GpCliOptions *options, GpCliData *data)
 {
   g_autoptr(GError) error = NULL;
   gboolean loaded = gp_cli_load(options, data, &error);
 
   gp_cli_print_diags(data->diags);
   if (!loaded)
-    return fail(GP_EXIT_INPUT, error->message);
+    return gp_cli_fail(GP_EXIT_INPUT, error->message);
   if (!gp_cli_resolve_modeling(options, data, &error))
-    return fail(GP_EXIT_USAGE, error->message);
+    return gp_cli_fail(GP_EXIT_USAGE, error->message);
   return GP_EXIT_OK;
 }
 
+gboolean
+gp_cli_check_format(const GpCliOptions *options, const char *command, const char *a, const char *b)
+{
+  g_autofree char *message = NULL;
+
+  if (g_strcmp0(options->format, a) == 0 || g_strcmp0(options->format, b) == 0)
+    return TRUE;
+  message = g_strdup_printf("%s --format takes '%s' or '%s'", command, a, b);
+  gp_cli_fail(GP_EXIT_USAGE, message);
+  return FALSE;
+}
+
 static int
-run_explain(Command *command)
+run_explain(GpCliOptions *options, char **positionals)
 {
   g_auto(GpCliData) data = { 0 };
   g_autoptr(GString) out = g_string_new(NULL);
@@ -156,25 +212,22 @@ run_explain(Command *command)
   const GpComputer *computer;
   int status;
 
-  gboolean standalone = command->data.local && !command->data.ldif && !command->data.sysvol;
-
-  if (!command->data.computer && !standalone)
-    return fail(GP_EXIT_USAGE, "explain needs --computer NAME (see 'gpsim explain --help')");
-  if (g_strcmp0(command->data.format, "text") != 0 && g_strcmp0(command->data.format, "json") != 0)
-    return fail(GP_EXIT_USAGE, "explain --format takes 'text' or 'json'");
-  if ((status = load_data(&command->data, &data)) != GP_EXIT_OK)
-    return status;
-  if (!(computer = find_computer(data.model, data.standalone && !command->data.computer
-                                                  ? "LOCAL"
-                                                  : command->data.computer)))
+  (void)positionals;
+  if (!gp_cli_check_format(options, "explain", "text", "json"))
     return GP_EXIT_USAGE;
-  if (!render_one(&data, &command->data, computer, out, &error))
-    return fail(GP_EXIT_USAGE, error->message);
-  return emit(&command->data, out);
+  if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
+    return status;
+  if (!options->computer && !data.standalone)
+    return gp_cli_fail(GP_EXIT_USAGE, "explain needs --computer NAME (see 'gpsim explain --help')");
+  if (!(computer = gp_cli_find_computer(&data, options)))
+    return GP_EXIT_USAGE;
+  if (!render_one(&data, options, computer, out, &error))
+    return gp_cli_fail(GP_EXIT_USAGE, error->message);
+  return gp_cli_emit(options, out);
 }
 
 static int
-run_rsop(Command *command)
+run_rsop(GpCliOptions *options, char **positionals)
 {
   g_auto(GpCliData) data = { 0 };
   g_autoptr(GString) out = g_string_new(NULL);
@@ -182,88 +235,106 @@ run_rsop(Command *command)
   const GPtrArray *computers;
   int status;
 
-  if (g_strcmp0(command->data.format, "jsonl") != 0 && g_strcmp0(command->data.format, "text") != 0)
-    return fail(GP_EXIT_USAGE, "rsop --format takes 'jsonl' or 'text'");
-  if ((status = load_data(&command->data, &data)) != GP_EXIT_OK)
+  (void)positionals;
+  if (!gp_cli_check_format(options, "rsop", "jsonl", "text"))
+    return GP_EXIT_USAGE;
+  if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
   computers = gp_model_computers(data.model);
   for (guint i = 0; i < computers->len; i++) {
-    if (i > 0 && g_strcmp0(command->data.format, "text") == 0)
-      g_string_append(out,
-                      "\n----------------------------------------------------------------\n\n");
-    if (!render_one(&data, &command->data, g_ptr_array_index(computers, i), out, &error))
-      return fail(GP_EXIT_USAGE, error->message);
+    if (i > 0 && g_strcmp0(options->format, "text") == 0)
+      g_string_append(out, "\n" GP_CLI_RULE "\n\n");
+    if (!render_one(&data, options, g_ptr_array_index(computers, i), out, &error))
+      return gp_cli_fail(GP_EXIT_USAGE, error->message);
   }
-  return emit(&command->data, out);
+  return gp_cli_emit(options, out);
 }
 
-static const char usage_text[]
-    = "usage: gpsim COMMAND [OPTIONS]\n"
-      "\n"
-      "Who effectively holds a Windows user right on a computer, and which GPO decided it.\n"
-      "\n"
-      "Commands:\n"
-      "  explain --computer NAME   explain the rights of one computer\n"
-      "  rsop                      the result for every computer, one JSON object a line\n"
-      "\n"
-      "With no --ldif/--sysvol, the bundled contoso lab is used.\n"
-      "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
-      "2 input error, 3 internal error.\n";
+static const Command commands[] = {
+  { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain, FALSE },
+  { "rsop", "the result for every computer, one JSON object a line", "jsonl", run_rsop, FALSE },
+  { "show", "what was read from the data: domains, SOMs, links, GPOs, rights", "text", gp_cmd_show,
+    TRUE },
+  { "verify", "compare the simulation with a gpresult /x file (--rsop FILE)", "text", gp_cmd_verify,
+    FALSE },
+};
+
+static void
+print_usage(FILE *out)
+{
+  fputs("usage: gpsim COMMAND [OPTIONS]\n\n"
+        "Who effectively holds a Windows user right on a computer, and which GPO decided it.\n\n"
+        "Commands:\n",
+        out);
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fputs("\nWith no data option, the bundled contoso lab is used.\n"
+        "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
+        "2 input error, 3 internal error, 4 verify found a mismatch.\n",
+        out);
+}
 
 static int
-parse_command(const char *name, int *argc, char ***argv, Command *command)
+parse_command(const Command *command, int *argc, char ***argv, GpCliOptions *options)
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  GOptionEntry explain_entries[] = {
-    { "computer", 'c', 0, G_OPTION_ARG_STRING, &command->data.computer,
-      "cn, sAMAccountName, dNSHostName or DN of the computer", "NAME" },
-    { NULL, 0, 0, 0, NULL, NULL, NULL },
-  };
-  g_autofree char *title = g_strdup_printf("%s - gpsim", name);
+  g_autofree char *title
+      = g_strdup_printf("%s%s - %s", command->name,
+                        command->takes_positionals ? " [SOURCE...]" : "", command->summary);
 
   context = g_option_context_new(title);
-  if (strcmp(name, "explain") == 0)
-    g_option_context_add_main_entries(context, explain_entries, NULL);
-  add_data_entries(context, &command->data);
+  add_data_entries(context, options);
+  add_modeling_entries(context, options);
   if (!g_option_context_parse(context, argc, argv, &error))
-    return fail(GP_EXIT_USAGE, error->message);
-  if (*argc > 1) {
+    return gp_cli_fail(GP_EXIT_USAGE, error->message);
+  if (*argc > 1 && !command->takes_positionals) {
     g_autofree char *message = g_strdup_printf("unexpected argument '%s'", (*argv)[1]);
-    return fail(GP_EXIT_USAGE, message);
+    return gp_cli_fail(GP_EXIT_USAGE, message);
   }
+  if (!options->format)
+    options->format = g_strdup(command->default_format);
   return GP_EXIT_OK;
+}
+
+static const Command *
+find_command(const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
 }
 
 static int
 dispatch(int argc, char **argv)
 {
+  /* GOption rearranges the array it parses and drops what it consumed, so it
+   * gets a shallow copy; the strings stay owned (and freed) by args. */
   g_auto(GStrv) args = g_strdupv(argv);
-  char **parse_argv = args + 1;
+  g_autofree char **parse_argv = g_memdup2(args + 1, sizeof(char *) * (gsize)argc);
   int parse_argc = argc - 1;
-  Command command = { 0 };
+  g_auto(GpCliOptions) options = { 0 };
+  const Command *command;
   int status;
 
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-    fputs(usage_text, argc < 2 ? stderr : stdout);
+    print_usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? GP_EXIT_USAGE : GP_EXIT_OK;
   }
   if (strcmp(argv[1], "--version") == 0) {
     printf("gpsim %s\n", GP_VERSION);
     return GP_EXIT_OK;
   }
-  if (strcmp(argv[1], "explain") != 0 && strcmp(argv[1], "rsop") != 0) {
-    fprintf(stderr, "gpsim: error: unknown command '%s'\n%s", argv[1], usage_text);
+  if (!(command = find_command(argv[1]))) {
+    fprintf(stderr, "gpsim: error: unknown command '%s'\n", argv[1]);
+    print_usage(stderr);
     return GP_EXIT_USAGE;
   }
-  status = parse_command(argv[1], &parse_argc, &parse_argv, &command);
-  if (status == GP_EXIT_OK) {
-    if (!command.data.format)
-      command.data.format = g_strdup(strcmp(argv[1], "rsop") == 0 ? "jsonl" : "text");
-    status = strcmp(argv[1], "explain") == 0 ? run_explain(&command) : run_rsop(&command);
-  }
-  command_clear(&command);
-  return status;
+  status = parse_command(command, &parse_argc, &parse_argv, &options);
+  if (status != GP_EXIT_OK)
+    return status;
+  return command->run(&options, parse_argv + 1);
 }
 
 int

@@ -813,6 +813,9 @@ apply_som_fields(const LdifLoad *ld, const LdifRecord *rec, GpSom *som)
     gp_som_set_gplink(som, gplink, ld->diags, ld->file, record_attr(rec, "gPLink")->line);
   if (record_bits32(ld, rec, "gPOptions", &options))
     som->gp_options = options;
+  /* The directory object itself: its links and blocking are known, not assumed. */
+  som->link_order_assumed = FALSE;
+  som->block_unknown = FALSE;
   /* The location worth showing is where the links were read. */
   if (som->file == NULL || gplink != NULL)
     set_location(ld, rec, &som->file, &som->line);
@@ -1256,8 +1259,7 @@ apply_records(LdifLoad *ld, GPtrArray *records)
   }
   for (guint i = 0; i < records->len; i++) {
     const LdifRecord *rec = records->pdata[i];
-    if (rec->cls != LDIF_CLASS_CROSSREF && rec->cls != LDIF_CLASS_SERVER &&
-        !apply_record(ld, rec))
+    if (rec->cls != LDIF_CLASS_CROSSREF && rec->cls != LDIF_CLASS_SERVER && !apply_record(ld, rec))
       count_ignored(ld, rec->class_name != NULL ? rec->class_name : "(no objectClass)");
   }
   /* Servers last: they point at computers that may come later in the file. */

@@ -97,6 +97,10 @@ gboolean gp_gpreport_load_from_data(const char *data, gsize len, const char *fil
                                     GpModel *model, GPtrArray *diags, GError **error);
 gboolean gp_gpreport_load_file(const char *path, GpModel *model, GPtrArray *diags,
                                GError **error);
+/* Only the <LinksTo> of a report (a GPMC backup's gpreport.xml, whose GPO
+ * the backup's Backup.xml already described). */
+gboolean gp_gpreport_load_links_file(const char *path, GpModel *model, GPtrArray *diags,
+                                     GError **error);
 
 /* A GPMC backup: a folder holding {backup-id}/Backup.xml (or several, with a
  * manifest.xml), as Backup-GPO, GPMC and DISA/SCT packages write them.  Per

@@ -12,6 +12,9 @@
 
 #include "gp-test.h"
 
+/* The exit status valgrind is told to use when it finds an error or a leak. */
+#define GP_TEST_WRAPPER_FAILURE 97
+
 typedef struct {
   int status;
   char *out;
@@ -27,22 +30,33 @@ run_clear(Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
 
-/* Runs gpsim with @args (NULL-terminated) and collects its status and output. */
+/* Runs gpsim with @args (NULL-terminated) and collects its status and output.
+ * GP_TEST_WRAPPER (e.g. "valgrind --error-exitcode=97 ...") prefixes the
+ * command: `make test` runs this suite once under valgrind that way. */
 static void
 run_gpsim(Run *run, const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new();
   g_autoptr(GError) error = NULL;
+  g_auto(GStrv) wrapper = NULL;
+  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
   int wait_status = 0;
 
+  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
+    CU_FAIL_FATAL(error->message);
+  for (guint i = 0; wrapper && wrapper[i]; i++)
+    g_ptr_array_add(argv, wrapper[i]);
   g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add(argv, (gpointer)args[i]);
   g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run->out,
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
                     &run->err, &wait_status, &error))
     CU_FAIL_FATAL(error->message);
   run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  if (run->status == GP_TEST_WRAPPER_FAILURE)
+    printf("\nthe wrapper found errors:\n%s\n", run->err);
+  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
 }
 
 static JsonNode *
