@@ -29,6 +29,14 @@ gp_cli_options_clear(GpCliOptions *options)
   g_strfreev(options->gpinheritance);
   g_strfreev(options->input);
   g_free(options->rsop);
+  g_strfreev(options->changes);
+  g_free(options->baseline);
+  g_free(options->principal);
+  g_free(options->account);
+  g_free(options->logon);
+  g_free(options->server_account);
+  g_free(options->client);
+  g_free(options->level);
   memset(options, 0, sizeof *options);
 }
 

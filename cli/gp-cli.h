@@ -19,6 +19,7 @@ typedef enum {
   GP_EXIT_INPUT = 2,
   GP_EXIT_INTERNAL = 3,
   GP_EXIT_MISMATCH = 4, /* verify: the simulation and the client disagree */
+  GP_EXIT_FINDINGS = 5, /* audit: something violates the baseline */
 } GpExitCode;
 
 /* The line between computers in text output. */
@@ -45,6 +46,18 @@ typedef struct {
   char *rsop;           /* (nullable) --rsop */
   /* verify reads --rsop as the observation to compare with, not as data */
   gboolean rsop_is_observation;
+  /* planning, audit and tokens (each command registers the ones it takes) */
+  char **changes;       /* --change, repeatable */
+  gboolean all;         /* --all */
+  char *baseline;       /* --baseline FILE */
+  char *principal;      /* --principal SID|NAME */
+  char *account;        /* --account SID|NAME */
+  char *logon;          /* --logon interactive|network|batch|service|com-server */
+  char *server_account; /* --server-account */
+  char *client;         /* --client */
+  char *level;          /* --level anonymous|identify|impersonate|delegate */
+  gboolean explicit_credentials;
+  gboolean same_user;
 } GpCliOptions;
 
 void gp_cli_options_clear(GpCliOptions *options);
@@ -96,9 +109,21 @@ gboolean gp_cli_check_format(const GpCliOptions *options, const char *command, c
  * NULL after printing the candidates. */
 const GpComputer *gp_cli_find_computer(GpCliData *data, const GpCliOptions *options);
 
-/* Commands in their own files: they return an exit code. */
+/* Commands in their own files: they return an exit code.  Each may register
+ * command-specific options with its *_options function. */
 int gp_cmd_show(GpCliOptions *options, char **sources);
 int gp_cmd_verify(GpCliOptions *options, char **positionals);
+int gp_cmd_whatif(GpCliOptions *options, char **positionals);
+void gp_cmd_whatif_options(GOptionContext *context, GpCliOptions *options);
+int gp_cmd_diff(GpCliOptions *options, char **positionals);
+int gp_cmd_audit(GpCliOptions *options, char **positionals);
+void gp_cmd_audit_options(GOptionContext *context, GpCliOptions *options);
+int gp_cmd_who_has(GpCliOptions *options, char **positionals);
+void gp_cmd_who_has_options(GOptionContext *context, GpCliOptions *options);
+int gp_cmd_token(GpCliOptions *options, char **positionals);
+void gp_cmd_token_options(GOptionContext *context, GpCliOptions *options);
+int gp_cmd_can_impersonate(GpCliOptions *options, char **positionals);
+void gp_cmd_can_impersonate_options(GOptionContext *context, GpCliOptions *options);
 
 /* Renderers append to @out. */
 void gp_render_text_explain(const GpModel *model, const GpResult *result, GString *out);

@@ -22,6 +22,7 @@ typedef struct {
   const char *default_format;
   int (*run)(GpCliOptions *options, char **positionals);
   gboolean takes_positionals;
+  void (*add_options)(GOptionContext *context, GpCliOptions *options); /* (nullable) */
 } Command;
 
 int
@@ -251,12 +252,26 @@ run_rsop(GpCliOptions *options, char **positionals)
 }
 
 static const Command commands[] = {
-  { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain, FALSE },
-  { "rsop", "the result for every computer, one JSON object a line", "jsonl", run_rsop, FALSE },
-  { "show", "what was read from the data: domains, SOMs, links, GPOs, rights", "text", gp_cmd_show,
-    TRUE },
-  { "verify", "compare the simulation with a gpresult /x file (--rsop FILE)", "text", gp_cmd_verify,
-    FALSE },
+  { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain,
+    FALSE, NULL },
+  { "rsop", "the result for every computer, one JSON object a line", "jsonl", run_rsop, FALSE,
+    NULL },
+  { "show", "what was read from the data: domains, SOMs, links, GPOs, rights", "text",
+    gp_cmd_show, TRUE, NULL },
+  { "verify", "compare the simulation with a gpresult /x file (--rsop FILE)", "text",
+    gp_cmd_verify, FALSE, NULL },
+  { "whatif", "what a planned change (PLAN file or --change) would do", "text", gp_cmd_whatif,
+    TRUE, gp_cmd_whatif_options },
+  { "diff", "what changed between two snapshots of data (OLD NEW)", "text", gp_cmd_diff, TRUE,
+    gp_cmd_whatif_options },
+  { "audit", "check effective holders against a baseline (exit 5 on findings)", "text",
+    gp_cmd_audit, FALSE, gp_cmd_audit_options },
+  { "who-has", "where a principal holds a right, and what would remove it", "text",
+    gp_cmd_who_has, FALSE, gp_cmd_who_has_options },
+  { "token", "the groups and rights of an account's token on a computer", "text", gp_cmd_token,
+    FALSE, gp_cmd_token_options },
+  { "can-impersonate", "can a server account impersonate a client, and why", "text",
+    gp_cmd_can_impersonate, FALSE, gp_cmd_can_impersonate_options },
 };
 
 static void
@@ -267,10 +282,10 @@ print_usage(FILE *out)
         "Commands:\n",
         out);
   for (guint i = 0; i < G_N_ELEMENTS(commands); i++)
-    fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
   fputs("\nWith no data option, the bundled contoso lab is used.\n"
         "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
-        "2 input error, 3 internal error, 4 verify found a mismatch.\n",
+        "2 input error, 3 internal error, 4 verify found a mismatch, 5 audit findings.\n",
         out);
 }
 
@@ -286,6 +301,8 @@ parse_command(const Command *command, int *argc, char ***argv, GpCliOptions *opt
   context = g_option_context_new(title);
   add_data_entries(context, options);
   add_modeling_entries(context, options);
+  if (command->add_options)
+    command->add_options(context, options);
   if (!g_option_context_parse(context, argc, argv, &error))
     return gp_cli_fail(GP_EXIT_USAGE, error->message);
   if (*argc > 1 && !command->takes_positionals) {

@@ -1,0 +1,32 @@
+/* stub: being written */
+#include "gp-cli.h"
+
+int
+gp_cmd_token(GpCliOptions *options, char **positionals)
+{
+  (void)options;
+  (void)positionals;
+  return gp_cli_fail(GP_EXIT_USAGE, "not implemented yet");
+}
+
+void
+gp_cmd_token_options(GOptionContext *context, GpCliOptions *options)
+{
+  (void)context;
+  (void)options;
+}
+
+int
+gp_cmd_can_impersonate(GpCliOptions *options, char **positionals)
+{
+  (void)options;
+  (void)positionals;
+  return gp_cli_fail(GP_EXIT_USAGE, "not implemented yet");
+}
+
+void
+gp_cmd_can_impersonate_options(GOptionContext *context, GpCliOptions *options)
+{
+  (void)context;
+  (void)options;
+}

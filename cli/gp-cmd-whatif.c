@@ -1,0 +1,25 @@
+/* stub: being written */
+#include "gp-cli.h"
+
+int
+gp_cmd_whatif(GpCliOptions *options, char **positionals)
+{
+  (void)options;
+  (void)positionals;
+  return gp_cli_fail(GP_EXIT_USAGE, "not implemented yet");
+}
+
+void
+gp_cmd_whatif_options(GOptionContext *context, GpCliOptions *options)
+{
+  (void)context;
+  (void)options;
+}
+
+int
+gp_cmd_diff(GpCliOptions *options, char **positionals)
+{
+  (void)options;
+  (void)positionals;
+  return gp_cli_fail(GP_EXIT_USAGE, "not implemented yet");
+}
