@@ -37,6 +37,7 @@ gp_cli_options_clear(GpCliOptions *options)
   g_free(options->server_account);
   g_free(options->client);
   g_free(options->level);
+  g_free(options->out);
   memset(options, 0, sizeof *options);
 }
 

@@ -58,6 +58,14 @@ typedef struct {
   char *level;          /* --level anonymous|identify|impersonate|delegate */
   gboolean explicit_credentials;
   gboolean same_user;
+  /* labs and the generator (gpsim lab ...) */
+  gint64 seed;       /* --seed */
+  gint64 computers;  /* --computers */
+  gint64 ous;        /* --ous */
+  gint64 gpos;       /* --gpos */
+  gint64 sites;      /* --sites */
+  gint64 domains;    /* --domains */
+  char *out;         /* --out DIR */
 } GpCliOptions;
 
 void gp_cli_options_clear(GpCliOptions *options);
@@ -123,6 +131,11 @@ void gp_cmd_who_has_options(GOptionContext *context, GpCliOptions *options);
 int gp_cmd_token(GpCliOptions *options, char **positionals);
 void gp_cmd_token_options(GOptionContext *context, GpCliOptions *options);
 int gp_cmd_can_impersonate(GpCliOptions *options, char **positionals);
+int gp_cmd_lab(GpCliOptions *options, char **positionals);
+void gp_cmd_lab_options(GOptionContext *context, GpCliOptions *options);
+/* gpsim lab generate (cli/gp-lab-generate.c) and the exercises (cli/gp-lab-exercise.c). */
+int gp_lab_generate(GpCliOptions *options, char **args);
+int gp_lab_exercise(GpCliOptions *options, const char *verb, char **args);
 void gp_cmd_can_impersonate_options(GOptionContext *context, GpCliOptions *options);
 
 /* Renderers append to @out. */

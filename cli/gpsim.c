@@ -272,6 +272,8 @@ static const Command commands[] = {
     FALSE, gp_cmd_token_options },
   { "can-impersonate", "can a server account impersonate a client, and why", "text",
     gp_cmd_can_impersonate, FALSE, gp_cmd_can_impersonate_options },
+  { "lab", "training labs: lab list|show|answer|new, and lab generate", "text", gp_cmd_lab, TRUE,
+    gp_cmd_lab_options },
 };
 
 static void
