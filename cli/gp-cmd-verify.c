@@ -179,7 +179,12 @@ gp_cmd_verify(GpCliOptions *options, char **positionals)
   options->rsop_is_observation = TRUE;
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
-  if (!(rsop = gp_rsop_load_file(options->rsop, data.diags, &error)))
+  {
+    g_autoptr(GPtrArray) rsop_diags = gp_diag_list_new();
+    rsop = gp_rsop_load_file(options->rsop, rsop_diags, &error);
+    gp_cli_print_diags(rsop_diags);
+  }
+  if (!rsop)
     return gp_cli_fail(GP_EXIT_INPUT, error->message);
   if (!(verify = simulate_and_compare(&data, options, rsop, &error)))
     return gp_cli_fail(GP_EXIT_USAGE, error->message);

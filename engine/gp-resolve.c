@@ -31,14 +31,12 @@ entry_definition(const GpGpoEntry *entry, const char *right)
 static GpPrincipal *
 resolve_principal(const GpModel *model, const GpPrincipal *holder)
 {
-  const char *name = holder->name;
-  const char *sid = holder->sid;
+  const char *sid = holder->sid ? holder->sid : gp_model_principal_sid(model, holder->name);
+  const char *known = sid ? gp_model_principal_name(model, sid) : NULL;
 
-  if (sid && !name)
-    name = gp_model_principal_name(model, sid);
-  if (!sid && name)
-    sid = gp_model_principal_sid(model, name);
-  return gp_principal_new(sid, name);
+  /* The directory's full name ("BUILTIN\Administrators") over a short one an
+   * export wrote ("Administrators"); a name nobody knows stays as written. */
+  return gp_principal_new(sid, known ? known : holder->name);
 }
 
 static GPtrArray *

@@ -79,18 +79,35 @@ first_content(const char *text)
   return p;
 }
 
+/* TRUE when @text has the start tag <@name> (with attributes or not), not <@nameMore>. */
+static gboolean
+has_start_tag(const char *text, const char *name)
+{
+  gsize len = strlen(name);
+
+  for (const char *p = strchr(text, '<'); p; p = strchr(p + 1, '<'))
+    if (strncmp(p + 1, name, len) == 0 && p[1 + len] && strchr(" \t\r\n/>", p[1 + len]))
+      return TRUE;
+  return FALSE;
+}
+
+static GpInputKind
+detect_xml(const char *text)
+{
+  if (has_start_tag(text, "Rsop"))
+    return GP_INPUT_RSOP;
+  if (has_start_tag(text, "GPO") || has_start_tag(text, "report"))
+    return GP_INPUT_GPREPORT;
+  return GP_INPUT_UNKNOWN;
+}
+
 static GpInputKind
 detect_text(const char *text)
 {
   const char *start = first_content(text);
 
-  if (g_str_has_prefix(start, "<?xml") || start[0] == '<') {
-    if (strstr(text, "<Rsop"))
-      return GP_INPUT_RSOP;
-    if (strstr(text, "<GPO") || strstr(text, "<report"))
-      return GP_INPUT_GPREPORT;
-    return GP_INPUT_UNKNOWN;
-  }
+  if (g_str_has_prefix(start, "<?xml") || start[0] == '<')
+    return detect_xml(text);
   if (g_ascii_strncasecmp(start, "dn:", 3) == 0 || g_ascii_strncasecmp(start, "version:", 8) == 0)
     return GP_INPUT_LDIF;
   if (start[0] == '[')
@@ -115,6 +132,20 @@ detect_file(const char *path, GError **error)
   return text ? detect_text(text) : GP_INPUT_UNKNOWN;
 }
 
+static gboolean
+is_manifest(const char *path)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents(path, &data, &len, NULL))
+    return FALSE;
+  len = MIN(len, SNIFF_BYTES);
+  text = gp_text_decode(data, len - len % 2, path, NULL, NULL);
+  return text && (has_start_tag(text, "Backups") || has_start_tag(text, "BackupInst"));
+}
+
 GpInputKind
 gp_input_detect(const char *path, GError **error)
 {
@@ -127,6 +158,9 @@ gp_input_detect(const char *path, GError **error)
   if (g_file_test(path, G_FILE_TEST_IS_DIR))
     return detect_dir(path);
   kind = detect_file(path, error);
+  if (kind == GP_INPUT_UNKNOWN && error && !*error && is_manifest(path))
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, path, 0,
+                      "a GPMC backup manifest: give the folder that holds it and its backups");
   if (kind == GP_INPUT_UNKNOWN && error && !*error)
     gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, path, 0,
                       "not a format gpsim reads (LDIF, Get-GPOReport or gpresult XML, security "

@@ -858,6 +858,20 @@ add_settings(const RsopAdd *add)
   note_settings(add, added, losing, local, kept);
 }
 
+/* The client read each GPO's files, so what it recorded is what they said: the
+ * GPOs' settings are known (not "no SYSVOL data"), as far as the file goes. */
+static void
+mark_settings_known(const RsopAdd *add)
+{
+  GHashTableIter iter;
+  gpointer gpo;
+
+  g_hash_table_iter_init(&iter, add->gpos);
+  while (g_hash_table_iter_next(&iter, NULL, &gpo))
+    if (gpo && ((GpGpo *)gpo)->sysvol == GP_SYSVOL_NOT_GIVEN)
+      ((GpGpo *)gpo)->sysvol = GP_SYSVOL_READ;
+}
+
 void
 gp_rsop_add_to_model(const GpRsop *rsop, GpModel *model, GPtrArray *diags)
 {
@@ -882,4 +896,5 @@ gp_rsop_add_to_model(const GpRsop *rsop, GpModel *model, GPtrArray *diags)
     add_gpo(&add, g_ptr_array_index(rsop->gpos, i));
   add_links(&add);
   add_settings(&add);
+  mark_settings_known(&add);
 }

@@ -622,6 +622,439 @@ test_modeling_errors(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(group.err, "No Such Group"));
 }
 
+/* ------------------------------------------------ verify: gpresult /x */
+
+#define WEB01_RSOP       "labs/contoso/rsop/WEB01-gpresult.xml"
+#define WEB01_RSOP_STALE "labs/contoso/rsop/WEB01-gpresult-stale.xml"
+
+static void
+test_verify_agrees(void)
+{
+  g_autofree char *rsop = gp_test_fixture(WEB01_RSOP);
+  const char *args[] = { "verify", "--rsop", rsop, NULL };
+  const char *json_args[] = { "verify", "--rsop", rsop, "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL(run.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "CONTOSO\\WEB01$, site HQ"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Compared 5 applied GPOs and 9 rights: 0 mismatches"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "AGREE"));
+  CU_ASSERT_PTR_NULL(strstr(run.out, "MISMATCH"));
+  run_gpsim(&json, json_args);
+  CU_ASSERT_EQUAL_FATAL(json.status, 0);
+  root = parse_json(json.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  object = json_node_get_object(root);
+  GP_ASSERT_STR(member_string(object, "schema"), "gpsim.verify/1");
+  CU_ASSERT_TRUE(json_object_get_boolean_member(object, "agree"));
+  CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(object, "mismatches")), 0);
+}
+
+/* TRUE when one of @causes names the age of the export or replication. */
+static gboolean
+causes_name_age(JsonArray *causes)
+{
+  for (guint i = 0; i < json_array_get_length(causes); i++) {
+    const char *cause = json_array_get_string_element(causes, i);
+    if (strstr(cause, "export age") || strstr(cause, "replication"))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Recorded before IIS Web Tier had computer settings: Server Baseline won on the client. */
+static void
+test_verify_disagrees(void)
+{
+  g_autofree char *rsop = gp_test_fixture(WEB01_RSOP_STALE);
+  const char *args[] = { "verify", "--rsop", rsop, "--format", "json", NULL };
+  const char *text_args[] = { "verify", "--rsop", rsop, NULL };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) text = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *mismatches;
+  gboolean gpo_list = FALSE, impersonate = FALSE;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 4);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  object = json_node_get_object(root);
+  CU_ASSERT_FALSE(json_object_get_boolean_member(object, "agree"));
+  mismatches = json_object_get_array_member(object, "mismatches");
+  CU_ASSERT_TRUE_FATAL(json_array_get_length(mismatches) > 0);
+  for (guint i = 0; i < json_array_get_length(mismatches); i++) {
+    JsonObject *mismatch = json_array_get_object_element(mismatches, i);
+    JsonArray *causes = json_object_get_array_member(mismatch, "likely_causes");
+    const char *kind = member_string(mismatch, "kind");
+    const char *right = member_string(mismatch, "right");
+
+    CU_ASSERT_TRUE(json_array_get_length(causes) > 0);
+    if (g_strcmp0(kind, "GPO list") == 0) {
+      gpo_list = TRUE;
+      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "actual"), "IIS Web Tier"));
+      CU_ASSERT_TRUE(causes_name_age(causes));
+    }
+    if (g_strcmp0(right, "SeImpersonatePrivilege") == 0) {
+      impersonate = TRUE;
+      GP_ASSERT_STR(kind, "winner");
+      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "expected"), "Server Baseline"));
+      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "actual"), "IIS Web Tier"));
+      CU_ASSERT_TRUE(causes_name_age(causes));
+    }
+  }
+  CU_ASSERT_TRUE(gpo_list);
+  CU_ASSERT_TRUE(impersonate);
+  run_gpsim(&text, text_args);
+  CU_ASSERT_EQUAL(text.status, 4);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "MISMATCH (winner): SeImpersonatePrivilege"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "likely cause: "));
+  CU_ASSERT_PTR_NULL(strstr(text.out, "AGREE"));
+}
+
+static void
+test_verify_needs_rsop(void)
+{
+  const char *args[] = { "verify", NULL };
+  g_auto(Run) run = { 0 };
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL(run.status, 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "verify needs --rsop FILE"));
+  CU_ASSERT_STRING_EQUAL(run.out, "");
+}
+
+/* ------------------------------------------------------ show, --input */
+
+static void
+test_show_text(void)
+{
+  const char *args[] = { "show", NULL };
+  g_auto(Run) run = { 0 };
+  const char *web, *old, *iis;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "contoso.com (DC=contoso,DC=com) NetBIOS CONTOSO"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "CN=WEB01,OU=Web,OU=Servers,DC=contoso,DC=com"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "OU=Legacy,OU=Servers,DC=contoso,DC=com (ou) [blocks "
+                                         "inheritance]"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "LINK DISABLED"));
+  /* OU=Web's links, link order 1 first */
+  web = strstr(run.out, "  OU=Web,OU=Servers,DC=contoso,DC=com (ou)\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(web);
+  old = strstr(web, " 1  Old Web Settings ");
+  iis = strstr(web, " 2  IIS Web Tier ");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(iis);
+  CU_ASSERT_TRUE(old < iis);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "SeImpersonatePrivilege = BUILTIN\\Administrators "
+                                         "(S-1-5-32-544)"));
+}
+
+/* The name of the GPO with @guid in a gpsim.show/1 document. */
+static const char *
+show_gpo_name(JsonObject *show, const char *guid)
+{
+  JsonArray *gpos = json_object_get_array_member(show, "gpos");
+
+  for (guint i = 0; i < json_array_get_length(gpos); i++) {
+    JsonObject *gpo = json_array_get_object_element(gpos, i);
+    if (g_strcmp0(member_string(gpo, "guid"), guid) == 0)
+      return member_string(gpo, "name");
+  }
+  return NULL;
+}
+
+static JsonObject *
+show_som(JsonObject *show, const char *dn)
+{
+  JsonArray *soms = json_object_get_array_member(show, "soms");
+
+  for (guint i = 0; i < json_array_get_length(soms); i++) {
+    JsonObject *som = json_array_get_object_element(soms, i);
+    if (g_strcmp0(member_string(som, "dn"), dn) == 0)
+      return som;
+  }
+  return NULL;
+}
+
+static gboolean
+show_has_computer(JsonObject *show, const char *name)
+{
+  JsonArray *computers = json_object_get_array_member(show, "computers");
+
+  for (guint i = 0; i < json_array_get_length(computers); i++)
+    if (g_strcmp0(member_string(json_array_get_object_element(computers, i), "name"), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_show_json(void)
+{
+  const char *args[] = { "show", "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *show, *web;
+  JsonArray *links;
+  GString *text = g_string_new(NULL);
+  g_autofree char *order = NULL;
+
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  show = json_node_get_object(root);
+  GP_ASSERT_STR(member_string(show, "schema"), "gpsim.show/1");
+  CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(show, "gpos")), 10);
+  CU_ASSERT_TRUE(show_has_computer(show, "WEB01"));
+  web = show_som(show, "OU=Web,OU=Servers,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(web);
+  links = json_object_get_array_member(web, "links");
+  for (guint i = 0; i < json_array_get_length(links); i++) {
+    JsonObject *link = json_array_get_object_element(links, i);
+    g_string_append_printf(text, "%s%" G_GINT64_FORMAT ":%s", i ? " | " : "",
+                           json_object_get_int_member(link, "link_order"),
+                           show_gpo_name(show, member_string(link, "guid")));
+  }
+  order = g_string_free(text, FALSE);
+  GP_ASSERT_STR(order, "1:Old Web Settings | 2:IIS Web Tier");
+}
+
+/* A path with no hint in its name: recognised from the content. */
+static void
+test_show_positional_source(void)
+{
+  g_autofree char *ldif = gp_test_fixture("labs/contoso/contoso.ldif");
+  g_autofree char *dir = g_dir_make_tmp("gpsim-cli-XXXXXX", NULL);
+  g_autofree char *copy = g_build_filename(dir, "directory-export.dat", NULL);
+  g_autofree char *data = NULL;
+  const char *args[] = { "show", copy, "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  gsize len = 0;
+
+  data = gp_test_read(ldif, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  CU_ASSERT_TRUE_FATAL(g_file_set_contents(copy, data, (gssize)len, NULL));
+  run_gpsim(&run, args);
+  g_remove(copy);
+  g_rmdir(dir);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  CU_ASSERT_TRUE(show_has_computer(json_node_get_object(root), "WEB01"));
+  CU_ASSERT_EQUAL(
+      json_array_get_length(json_object_get_array_member(json_node_get_object(root), "gpos")), 10);
+}
+
+static void
+test_input_detects_ldif_and_sysvol(void)
+{
+  g_autofree char *ldif = gp_test_fixture("labs/contoso/contoso.ldif");
+  g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
+  const char *input_args[] = { "rsop", "--input", ldif, "--input", sysvol, NULL };
+  const char *explicit_args[] = { "rsop", "--ldif", ldif, "--sysvol", sysvol, NULL };
+  g_auto(Run) input = { 0 };
+  g_auto(Run) explicit_run = { 0 };
+
+  run_gpsim(&input, input_args);
+  run_gpsim(&explicit_run, explicit_args);
+  CU_ASSERT_EQUAL(input.status, 0);
+  CU_ASSERT_EQUAL(explicit_run.status, 0);
+  CU_ASSERT_STRING_EQUAL(input.out, explicit_run.out);
+  /* the SYSVOL copy was read: IIS Web Tier's template gives IIS_IUSRS */
+  CU_ASSERT_PTR_NOT_NULL(strstr(input.out, "S-1-5-32-568"));
+}
+
+static guint
+count_lines(const char *text)
+{
+  guint lines = 0;
+
+  for (const char *p = text; *p; p++)
+    lines += *p == '\n';
+  return lines;
+}
+
+static void
+test_input_unknown_file(void)
+{
+  g_autofree char *dir = g_dir_make_tmp("gpsim-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "notes.txt", NULL);
+  const char *args[] = { "show", "--input", path, NULL };
+  g_auto(Run) run = { 0 };
+
+  CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, "Shopping list\neggs, milk\n", -1, NULL));
+  run_gpsim(&run, args);
+  g_remove(path);
+  g_rmdir(dir);
+  CU_ASSERT_EQUAL(run.status, 2);
+  CU_ASSERT_STRING_EQUAL(run.out, "");
+  CU_ASSERT_EQUAL(count_lines(run.err), 1);
+  CU_ASSERT_TRUE(g_str_has_prefix(run.err, "gpsim: error: "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.err, path));
+}
+
+/* -------------------------------------------- the real samples (skipped without) */
+
+static void
+test_sample_show_gpreport_links(void)
+{
+  g_autofree char *report
+      = gp_test_sample("gpo_report_xml/t0x01_WindowsEventForwarding_gpreport.xml");
+  const char *args[] = { "show", "--gpreport", report, "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *gpos, *soms;
+  const char *guid;
+  guint links = 0, disabled = 0;
+
+  if (!report)
+    return;
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  gpos = json_object_get_array_member(json_node_get_object(root), "gpos");
+  CU_ASSERT_EQUAL_FATAL(json_array_get_length(gpos), 1);
+  GP_ASSERT_STR(member_string(json_array_get_object_element(gpos, 0), "name"),
+                "Windows Event Forwarding");
+  guid = member_string(json_array_get_object_element(gpos, 0), "guid");
+  soms = json_object_get_array_member(json_node_get_object(root), "soms");
+  for (guint i = 0; i < json_array_get_length(soms); i++) {
+    JsonArray *som_links
+        = json_object_get_array_member(json_array_get_object_element(soms, i), "links");
+    for (guint l = 0; l < json_array_get_length(som_links); l++) {
+      JsonObject *link = json_array_get_object_element(som_links, l);
+      if (g_strcmp0(member_string(link, "guid"), guid) != 0)
+        continue;
+      links++;
+      disabled += !json_object_get_boolean_member(link, "enabled");
+    }
+  }
+  CU_ASSERT_EQUAL(links, 3);
+  CU_ASSERT_EQUAL(disabled, 2);
+}
+
+static void
+test_sample_show_backup(void)
+{
+  g_autofree char *backup = gp_test_sample("gpmc_backup/nsacyber-shb-win10-computer");
+  const char *args[] = { "show", "--backup", backup, "--format", "json", NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *gpos, *rights;
+  gboolean impersonate = FALSE;
+
+  if (!backup)
+    return;
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  gpos = json_object_get_array_member(json_node_get_object(root), "gpos");
+  CU_ASSERT_EQUAL_FATAL(json_array_get_length(gpos), 1);
+  GP_ASSERT_STR(member_string(json_array_get_object_element(gpos, 0), "name"),
+                "DoD Windows 10 STIG - Computer (SHB v10.1.0)");
+  rights = json_object_get_array_member(json_array_get_object_element(gpos, 0), "rights");
+  for (guint i = 0; i < json_array_get_length(rights); i++)
+    impersonate |= g_strcmp0(member_string(json_array_get_object_element(rights, i), "right"),
+                             "SeImpersonatePrivilege")
+                   == 0;
+  CU_ASSERT_TRUE(impersonate);
+}
+
+/* Every sample file or folder, given to --input alone, loads.  The two root
+ * manifests published without their backup folders are not data by themselves:
+ * they are refused with one error line (exit 2). */
+static void
+test_sample_show_input_every_sample(void)
+{
+  static const char *const folders[]
+      = { "gpo_report_xml", "gpmc_backup", "rsop_xml", "secedit_export", "gpttmpl_inf" };
+  g_autofree char *samples = gp_test_sample("");
+  guint tried = 0;
+
+  if (!samples)
+    return;
+  for (guint f = 0; f < G_N_ELEMENTS(folders); f++) {
+    g_autofree char *folder = g_build_filename(samples, folders[f], NULL);
+    g_autoptr(GDir) dir = g_dir_open(folder, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+    while ((name = g_dir_read_name(dir)))
+      g_ptr_array_add(names, g_strdup(name));
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    for (guint i = 0; i < names->len; i++) {
+      g_autofree char *path = g_build_filename(folder, g_ptr_array_index(names, i), NULL);
+      const char *args[] = { "show", "--input", path, NULL };
+      gboolean bare_manifest = g_str_has_suffix(path, "_manifest.xml");
+      g_auto(Run) run = { 0 };
+
+      run_gpsim(&run, args);
+      printf("\n  %s: status %d", path, run.status);
+      tried++;
+      if (bare_manifest) {
+        CU_ASSERT_EQUAL(run.status, 2);
+        CU_ASSERT_EQUAL(count_lines(run.err), 1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(run.err, path));
+        continue;
+      }
+      CU_ASSERT_EQUAL(run.status, 0);
+      CU_ASSERT_PTR_NULL(strstr(run.err, "error:"));
+      CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "GPOs:"));
+    }
+  }
+  CU_ASSERT_TRUE(tried >= 17);
+}
+
+/* Get-GPOReport data has no computers: --ou places a hypothetical one. */
+static void
+test_sample_explain_gpreport_hypothetical(void)
+{
+  g_autofree char *report = gp_test_sample(
+      "gpmc_backup/t0x01-security-local/GPOs/{BCC33A6A-B1E2-4EE9-9759-FDB4C1505B37}/gpreport.xml");
+  const char *ou = "OU=Member Servers,OU=Assets and Enterprise Management,OU=Enterprise,"
+                   "DC=security,DC=local";
+  const char *args[] = { "explain",    "--gpreport", report,
+                         "--computer", "SRV1",       "--ou",
+                         ou,           "--right",    "SeImpersonatePrivilege",
+                         "--format",   "json",       NULL };
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *holders = NULL;
+  JsonObject *right;
+  JsonNode *winner;
+
+  if (!report)
+    return;
+  run_gpsim(&run, args);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  root = parse_json(run.out);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(root);
+  right = first_right(root);
+  winner = json_object_get_member(right, "winner");
+  CU_ASSERT_FALSE_FATAL(JSON_NODE_HOLDS_NULL(winner));
+  GP_ASSERT_STR(member_string(json_node_get_object(winner), "name"),
+                "Windows Server 2022 - Member Server");
+  holders = holder_sids(json_object_get_array_member(right, "holders"));
+  GP_ASSERT_STR(holders, DEF);
+  note = g_strdup_printf("gpsim: note: 'SRV1' is not in the data: modeled as a new computer in %s",
+                         ou);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.err, note));
+  CU_ASSERT_PTR_NULL(strstr(run.out, "modeled as a new computer")); /* stdout stays JSON */
+}
+
 static const GpTestCase cases[] = {
   GP_TEST(test_lab_answers),
   GP_TEST(test_precedence_list_web01),
@@ -643,6 +1076,18 @@ static const GpTestCase cases[] = {
   GP_TEST(test_wmi_sensitivity_note),
   GP_TEST(test_standalone_local_only),
   GP_TEST(test_modeling_errors),
+  GP_TEST(test_verify_agrees),
+  GP_TEST(test_verify_disagrees),
+  GP_TEST(test_verify_needs_rsop),
+  GP_TEST(test_show_text),
+  GP_TEST(test_show_json),
+  GP_TEST(test_show_positional_source),
+  GP_TEST(test_input_detects_ldif_and_sysvol),
+  GP_TEST(test_input_unknown_file),
+  GP_TEST(test_sample_show_gpreport_links),
+  GP_TEST(test_sample_show_backup),
+  GP_TEST(test_sample_show_input_every_sample),
+  GP_TEST(test_sample_explain_gpreport_hypothetical),
 };
 
 GP_TEST_MAIN("cli", cases)
