@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build and the tests need.
-DEBIAN_PACKAGES := cmake make gcc pkgconf libglib2.0-dev libxml2-dev libjson-glib-dev libcunit1-dev valgrind
+DEBIAN_PACKAGES := cmake make gcc pkgconf libglib2.0-dev libxml2-dev libjson-glib-dev libcunit1-dev valgrind chromium
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -63,7 +63,33 @@ install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SAN_DIR)
+	rm -rf $(BUILD_DIR) $(SAN_DIR) $(FUZZ_DIR)
+
+# Fuzzing (README "Security"): every loader's libFuzzer target, built with clang
+# and -fsanitize=fuzzer,address,undefined in $(FUZZ_DIR).  `make fuzz-smoke` runs
+# each for FUZZ_SECONDS on a temporary copy of its seed corpus (tests/fuzz/smoke.sh).
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
+
+.PHONY: fuzz-deps fuzz fuzz-smoke
+fuzz-deps: deps
+	@missing=""; \
+	for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make: installing missing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+fuzz: fuzz-deps
+	@[ -f $(FUZZ_DIR)/CMakeCache.txt ] || CC=clang cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGP_FUZZ=ON
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+
+fuzz-smoke: fuzz
+	tests/fuzz/smoke.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(JOBS)
 
 # Differential test against a throwaway Samba AD DC: `make interop SEEDS=200`
 # (tests/interop/README.md).  Needs root; installs Samba's Debian packages.

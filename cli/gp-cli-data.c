@@ -1,6 +1,8 @@
 /* gp-cli-data.c - finding gpsim's data and loading what the user gave. */
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gp-cli.h"
@@ -19,6 +21,7 @@ gp_cli_options_clear(GpCliOptions *options)
   g_strfreev(options->rights);
   g_free(options->format);
   g_free(options->output);
+  g_free(options->max_file_size);
   g_free(options->ip);
   g_free(options->ou);
   g_strfreev(options->add_groups);
@@ -37,7 +40,12 @@ gp_cli_options_clear(GpCliOptions *options)
   g_free(options->server_account);
   g_free(options->client);
   g_free(options->level);
+  g_strfreev(options->local_groups);
   g_free(options->out);
+  g_free(options->dc);
+  g_free(options->user);
+  g_free(options->password_file);
+  g_free(options->ca_file);
   memset(options, 0, sizeof *options);
 }
 
@@ -52,6 +60,7 @@ gp_cli_data_clear(GpCliData *data)
   g_strfreev(data->extra_group_sids);
   if (data->wmi_values)
     g_hash_table_unref(data->wmi_values);
+  gp_cli_live_free(data->live);
   memset(data, 0, sizeof *data);
 }
 
@@ -155,6 +164,26 @@ add_sources(GArray *sources, GpInputKind kind, char **paths)
     Source source = { kind, paths[i] };
     g_array_append_val(sources, source);
   }
+}
+
+/* --dc: the DC is read into a temporary folder first (gp-cli-live.c); its
+ * LDIF and SYSVOL copy then load like the others, and the folder goes with
+ * @data. */
+static gboolean
+collect_live(const GpCliOptions *options, GpCliData *data, GArray *sources, GError **error)
+{
+  Source ldif = { GP_INPUT_LDIF, NULL };
+  Source sysvol = { GP_INPUT_SYSVOL, NULL };
+
+  if (!options->dc)
+    return TRUE;
+  if (!(data->live = gp_cli_live_new(options, data->diags, error)))
+    return FALSE;
+  ldif.path = gp_cli_live_ldif(data->live);
+  sysvol.path = gp_cli_live_sysvol(data->live);
+  g_array_append_val(sources, ldif);
+  g_array_append_val(sources, sysvol);
+  return TRUE;
 }
 
 /* Every data source given, --input ones detected from their content. */
@@ -275,6 +304,157 @@ load_bundled_lab(GpCliData *data, GError **error)
   return load_lab(data->lab_dir, data, error);
 }
 
+/* ------------------------------------------------------------ input limits */
+
+/* Files given on the command line are checked with stat() before a loader
+ * reads them (README "Security"); files inside a SYSVOL copy or a backup are
+ * checked by those loaders against GP_MAX_FOLDER_FILE_BYTES. */
+
+#define MAX_FILE_SIZE_ENV "GPSIM_MAX_FILE_SIZE"
+
+static gboolean
+parse_max_file_size(const char *text, const char *what, guint64 *out, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  guint64 value = 0;
+
+  if (!g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &value, &local)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "%s '%s' is not a number of bytes (0 turns the limit off)", what, text);
+    return FALSE;
+  }
+  *out = value == 0 ? G_MAXUINT64 : value;
+  return TRUE;
+}
+
+/* Calls @fn on every file or folder given as input; stops at the first FALSE. */
+static gboolean
+for_each_input(const GpCliOptions *options, gboolean (*fn)(const char *, gpointer), gpointer data)
+{
+  char **lists[] = { options->ldif,     options->gpreport, options->gpinheritance,
+                     options->input,    options->sysvol,   options->backup };
+  const char *singles[] = { options->rsop, options->local };
+
+  for (gsize k = 0; k < G_N_ELEMENTS(lists); k++)
+    for (guint i = 0; lists[k] && lists[k][i]; i++)
+      if (!fn(lists[k][i], data))
+        return FALSE;
+  for (gsize k = 0; k < G_N_ELEMENTS(singles); k++)
+    if (singles[k] && !fn(singles[k], data))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct {
+  char *output;      /* --output, made absolute */
+  gboolean exists;   /* and then @st is its status */
+  GStatBuf st;
+  const char *input; /* the input it is or lies in, once found */
+} OutputCheck;
+
+static gboolean
+same_file(const GStatBuf *a, const GStatBuf *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* TRUE when a folder above @path is the folder @dir (symbolic links and all). */
+static gboolean
+lies_inside(const char *path, const GStatBuf *dir)
+{
+  g_autofree char *parent = g_path_get_dirname(path);
+
+  for (;;) {
+    GStatBuf st;
+    g_autofree char *up = NULL;
+
+    if (g_stat(parent, &st) == 0 && same_file(&st, dir))
+      return TRUE;
+    up = g_path_get_dirname(parent);
+    if (strcmp(up, parent) == 0)
+      return FALSE;
+    g_free(parent);
+    parent = g_steal_pointer(&up);
+  }
+}
+
+/* FALSE when --output is @input, or would be written inside the folder @input. */
+static gboolean
+output_is_not(const char *input, gpointer data)
+{
+  OutputCheck *check = data;
+  GStatBuf st;
+
+  if (g_stat(input, &st) != 0)
+    return TRUE;
+  if ((check->exists && same_file(&st, &check->st))
+      || (S_ISDIR(st.st_mode) && lies_inside(check->output, &st)))
+    check->input = input;
+  return check->input == NULL;
+}
+
+gboolean
+gp_cli_check_options(GpCliOptions *options, GError **error)
+{
+  const char *env = g_getenv(MAX_FILE_SIZE_ENV);
+  OutputCheck check = { 0 };
+
+  options->max_file_bytes = GP_CLI_DEFAULT_MAX_FILE_SIZE;
+  if (options->max_file_size) {
+    if (!parse_max_file_size(options->max_file_size, "--max-file-size", &options->max_file_bytes,
+                             error))
+      return FALSE;
+  } else if (env && *env
+             && !parse_max_file_size(env, MAX_FILE_SIZE_ENV, &options->max_file_bytes, error)) {
+    return FALSE;
+  }
+  /* An --output that is an input would replace it; one inside an input
+   * folder would add to what the next run reads. */
+  if (!options->output)
+    return TRUE;
+  check.exists = g_stat(options->output, &check.st) == 0;
+  check.output = g_canonicalize_filename(options->output, NULL);
+  for_each_input(options, output_is_not, &check);
+  g_free(check.output);
+  if (check.input)
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--output '%s' is, or is inside, the input '%s'; gpsim never writes over "
+                "its inputs",
+                options->output, check.input);
+  return check.input == NULL;
+}
+
+typedef struct {
+  guint64 limit;
+  GError **error;
+} SizeCheck;
+
+/* Folders are the loaders' to check, entry by entry; a path that does not
+ * exist is left to the loader, which says so in its own words. */
+static gboolean
+input_size_ok(const char *path, gpointer data)
+{
+  SizeCheck *check = data;
+
+  if (!g_file_test(path, G_FILE_TEST_EXISTS) || g_file_test(path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  return gp_check_input_file(path, check->limit == G_MAXUINT64 ? 0 : check->limit,
+                             GP_FILE_CHECK_DEFAULT, "raise it with --max-file-size",
+                             check->error);
+}
+
+static gboolean
+check_input_sizes(const GpCliOptions *options, GError **error)
+{
+  SizeCheck check = { options->max_file_bytes ? options->max_file_bytes
+                                              : GP_CLI_DEFAULT_MAX_FILE_SIZE,
+                      error };
+
+  return for_each_input(options, input_size_ok, &check);
+}
+
+/* ---------------------------------------------------------------- loading */
+
 gboolean
 gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
 {
@@ -283,7 +463,10 @@ gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
 
   data->model = gp_model_new();
   data->diags = gp_diag_list_new();
-  if (!load_reference(data->model, error) || !collect_sources(options, sources, error))
+  if (!check_input_sizes(options, error))
+    return FALSE;
+  if (!load_reference(data->model, error) || !collect_live(options, data, sources, error)
+      || !collect_sources(options, sources, error))
     return FALSE;
   directory = has_directory_sources(sources);
   if (!directory && !options->local && sources->len == 0 && !load_bundled_lab(data, error))
@@ -298,11 +481,29 @@ gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
   return TRUE;
 }
 
+char *
+gp_cli_printable(const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid(text ? text : "", -1);
+  GString *out = g_string_sized_new(strlen(valid));
+
+  for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+
+    if (g_unichar_iscntrl(c) && c != '\t')
+      g_string_append_c(out, '?');
+    else
+      g_string_append_len(out, p, g_utf8_next_char(p) - p);
+  }
+  return g_string_free(out, FALSE);
+}
+
 void
 gp_cli_print_diags(const GPtrArray *diags)
 {
   for (guint i = 0; diags && i < diags->len; i++) {
     g_autofree char *line = gp_diagnostic_format(g_ptr_array_index(diags, i));
-    fprintf(stderr, "gpsim: %s\n", line);
+    g_autofree char *shown = gp_cli_printable(line);
+    fprintf(stderr, "gpsim: %s\n", shown);
   }
 }

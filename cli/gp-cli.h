@@ -20,6 +20,7 @@ typedef enum {
   GP_EXIT_INTERNAL = 3,
   GP_EXIT_MISMATCH = 4, /* verify: the simulation and the client disagree */
   GP_EXIT_FINDINGS = 5, /* audit: something violates the baseline */
+  GP_EXIT_WRONG_ANSWER = 6, /* lab answer: not quite (reports and labs) */
 } GpExitCode;
 
 /* The line between computers in text output. */
@@ -34,6 +35,11 @@ typedef struct {
   char **rights;        /* (nullable) repeated --right */
   char *format;         /* "text", "json" or "jsonl" */
   char *output;         /* (nullable) --output FILE, written atomically */
+  /* input size limit (README "Security"): --max-file-size as given, and the
+   * limit gp_cli_check_options() resolves from it, $GPSIM_MAX_FILE_SIZE or the
+   * default; 0 until resolved, G_MAXUINT64 for no limit */
+  char *max_file_size;    /* (nullable) */
+  guint64 max_file_bytes;
   char *ip;             /* (nullable) --ip: site from the subnets */
   char *ou;             /* (nullable) --ou DN: pretend the computer sits there */
   char **add_groups;    /* (nullable) repeated --add-group SID|NAME */
@@ -58,6 +64,10 @@ typedef struct {
   char *level;          /* --level anonymous|identify|impersonate|delegate */
   gboolean explicit_credentials;
   gboolean same_user;
+  /* reports and labs: explain --trace (text format only) */
+  gboolean trace;
+  /* token, can-impersonate */
+  char **local_groups; /* (nullable) repeated --local-group SID|NAME */
   /* labs and the generator (gpsim lab ...) */
   gint64 seed;       /* --seed */
   gint64 computers;  /* --computers */
@@ -66,6 +76,15 @@ typedef struct {
   gint64 sites;      /* --sites */
   gint64 domains;    /* --domains */
   char *out;         /* --out DIR */
+  /* live acquisition (gp-cli-live.c): --dc and how to reach it */
+  char *dc;            /* (nullable) --dc HOST[:PORT] */
+  char *user;          /* (nullable) --user */
+  char *password_file; /* (nullable) --password-file */
+  gboolean kerberos;   /* --kerberos */
+  char *ca_file;       /* (nullable) --ca-file */
+  gboolean insecure_tls;
+  gboolean starttls;
+  gint timeout; /* --timeout seconds, 0: the default */
 } GpCliOptions;
 
 void gp_cli_options_clear(GpCliOptions *options);
@@ -80,6 +99,7 @@ typedef struct {
   GStrv extra_group_sids; /* (nullable) --add-group, resolved to SIDs */
   GHashTable *wmi_values; /* (nullable) filter id -> 1 true / 2 false */
   gboolean wmi_default_false;
+  struct _GpCliLive *live; /* (nullable) --dc: what was read, until loaded */
 } GpCliData;
 
 void gp_cli_data_clear(GpCliData *data);
@@ -93,6 +113,15 @@ char *gp_cli_labs_dir(void);
  * is given).  Warnings are left in data->diags for the caller to print. */
 gboolean gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error);
 
+/* Input files over this many bytes are refused unless --max-file-size says
+ * otherwise: see README "Security" for why 512 MiB. */
+#define GP_CLI_DEFAULT_MAX_FILE_SIZE G_GUINT64_CONSTANT(536870912)
+
+/* Resolves options->max_file_bytes (--max-file-size, else $GPSIM_MAX_FILE_SIZE,
+ * else the default; 0 means no limit) and refuses an --output that is one of
+ * the inputs.  Returns: FALSE with @error, a usage error. */
+gboolean gp_cli_check_options(GpCliOptions *options, GError **error);
+
 /* Resolves the modeling options against the loaded data: --add-group names to
  * SIDs, --wmi filter names to ids.  Unknown names are usage errors. */
 gboolean gp_cli_resolve_modeling(const GpCliOptions *options, GpCliData *data, GError **error);
@@ -102,6 +131,11 @@ GpEngineOptions gp_cli_engine_options(const GpCliOptions *options, const GpCliDa
 
 /* Prints every diagnostic to stderr as "gpsim: FILE:LINE: warning: ...". */
 void gp_cli_print_diags(const GPtrArray *diags);
+
+/* Returns: (transfer full): @text made safe for a terminal line: invalid UTF-8
+ * repaired, control characters (newlines, escapes, C1) replaced by '?', so that
+ * input quoted in a message can neither split it nor drive the terminal. */
+char *gp_cli_printable(const char *text);
 
 /* Prints "gpsim: error: MESSAGE" and returns @code. */
 int gp_cli_fail(GpExitCode code, const char *message);
@@ -133,6 +167,25 @@ void gp_cmd_token_options(GOptionContext *context, GpCliOptions *options);
 int gp_cmd_can_impersonate(GpCliOptions *options, char **positionals);
 int gp_cmd_lab(GpCliOptions *options, char **positionals);
 void gp_cmd_lab_options(GOptionContext *context, GpCliOptions *options);
+
+/* Live acquisition (gp-cli-live.c, gp-cmd-snapshot.c). */
+typedef struct _GpCliLive GpCliLive;
+/* Adds the --dc, --user, --password-file, --kerberos, --ca-file, --insecure-tls,
+ * --starttls and --timeout options, checked after parsing. */
+void gp_cli_live_entries(GOptionContext *context, GpCliOptions *options);
+/* Reads --dc into @dir (gp_live_read()), the password from where the options say. */
+gboolean gp_cli_live_read(const GpCliOptions *options, const char *dir, GPtrArray *diags,
+                          char **out_ldif, char **out_sysvol, GError **error);
+/* Reads --dc into a new temporary folder.  Returns: (transfer full) (nullable) */
+GpCliLive *gp_cli_live_new(const GpCliOptions *options, GPtrArray *diags, GError **error);
+const char *gp_cli_live_ldif(const GpCliLive *live);
+const char *gp_cli_live_sysvol(const GpCliLive *live);
+/* Removes the temporary folder and frees @live. */
+void gp_cli_live_free(GpCliLive *live);
+/* Removes a file or a whole folder (symbolic links removed, not followed). */
+gboolean gp_cli_remove_tree(const char *path);
+int gp_cmd_snapshot(GpCliOptions *options, char **positionals);
+void gp_cmd_snapshot_options(GOptionContext *context, GpCliOptions *options);
 /* gpsim lab generate (cli/gp-lab-generate.c) and the exercises (cli/gp-lab-exercise.c). */
 int gp_lab_generate(GpCliOptions *options, char **args);
 int gp_lab_exercise(GpCliOptions *options, const char *verb, char **args);
@@ -142,6 +195,44 @@ void gp_cmd_can_impersonate_options(GOptionContext *context, GpCliOptions *optio
 void gp_render_text_explain(const GpModel *model, const GpResult *result, GString *out);
 /* Returns: (transfer full): a "gpsim.explain/1" object as compact JSON text. */
 char *gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pretty);
+/* The same compact line written without json-glib, in two parts (gpsim rsop):
+ * the head ({"schema":...,"computer":{...},) and the tail ("gpos":...}\n), which
+ * depends only on the entries, rights and notes. */
+void gp_render_json_head(const GpResult *result, GString *out);
+void gp_render_json_tail(const GpModel *model, const GpResult *result, GString *out);
+/* Pieces of "gpsim.explain/1" for other schemas (json-glib's JsonBuilder):
+ * the "computer" member, and one element of "rights" (an object, no member name). */
+struct _JsonBuilder;
+void gp_render_json_add_computer(struct _JsonBuilder *b, const GpResult *result);
+void gp_render_json_add_right(struct _JsonBuilder *b, const GpModel *model,
+                              const GpRightResult *right);
+
+/* ---- reports and labs: HTML, DOT, trace (gp-render-html.c, -dot.c, -trace.c) ---- */
+/* Returns: (transfer none): the GPO's display name, else its GUID or DN;
+ * "Local Group Policy" for the local layer. */
+const char *gp_render_entry_name(const GpGpoEntry *entry);
+/* Returns: (transfer none) (nullable): the check of precedence-rules.md that
+ * @reason comes from: "D1".."D8", or "rule 1.5: ..." for disabled and blocked. */
+const char *gp_render_reason_rule(GpReason reason);
+/* Returns: (transfer full): one self-contained HTML page (inline CSS, no
+ * script, no external reference). */
+char *gp_render_html_explain(const GpModel *model, const GpResult *result);
+/* Pieces for other pages (whatif's before/after side by side), libxml2 tree
+ * API: a new page with the style whose <body> is returned in @out_body (free
+ * the page with xmlFreeDoc); one result's picture (computer, SOM tree,
+ * precedence table, rights) appended to @parent as a <div class="result">;
+ * the page serialized (transfer full). */
+struct _xmlDoc;
+struct _xmlNode;
+struct _xmlDoc *gp_render_html_page_new(const char *title, struct _xmlNode **out_body);
+struct _xmlNode *gp_render_html_add_result(struct _xmlNode *parent, const GpModel *model,
+                                           const GpResult *result);
+char *gp_render_html_page_dump(struct _xmlDoc *doc);
+/* Returns: (transfer full): a Graphviz digraph of the same picture. */
+char *gp_render_dot_explain(const GpResult *result);
+/* explain --trace: the computation as six numbered steps keyed to the rules. */
+void gp_render_trace_explain(const GpModel *model, const GpResult *result, GString *out);
+/* ---- reports and labs: end ---- */
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpCliOptions, gp_cli_options_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpCliData, gp_cli_data_clear)

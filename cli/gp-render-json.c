@@ -211,6 +211,18 @@ add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
   json_builder_end_object(b);
 }
 
+void
+gp_render_json_add_computer(JsonBuilder *b, const GpResult *result)
+{
+  add_computer(b, result);
+}
+
+void
+gp_render_json_add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
+{
+  add_right(b, model, right);
+}
+
 char *
 gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pretty)
 {
@@ -237,4 +249,264 @@ gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pr
   json_generator_set_root(generator, root);
   json_generator_set_pretty(generator, pretty);
   return json_generator_to_data(generator, NULL);
+}
+
+/* ------------------------------------------------ jsonl without json-glib
+ *
+ * gpsim rsop writes one compact object per computer; building a JsonNode tree
+ * for each dominated the profile.  These functions write the same bytes as
+ * gp_render_json_explain(..., FALSE) directly: same members in the same
+ * order, strings escaped as json-glib 1.6 does (\" \\ \b \f \n \r \t, other
+ * bytes 0x01-0x1e and 0x7f as \u00xx, everything else as is). */
+
+static void
+put_string(GString *out, const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = text;
+  const char *p;
+
+  g_string_append_c(out, '"');
+  for (p = text; *p; p++) {
+    guchar c = (guchar)*p;
+    if (c >= 0x1f && c != '"' && c != '\\' && c != 0x7f)
+      continue;
+    g_string_append_len(out, run, p - run);
+    run = p + 1;
+    switch (c) {
+    case '"': g_string_append(out, "\\\""); break;
+    case '\\': g_string_append(out, "\\\\"); break;
+    case '\b': g_string_append(out, "\\b"); break;
+    case '\f': g_string_append(out, "\\f"); break;
+    case '\n': g_string_append(out, "\\n"); break;
+    case '\r': g_string_append(out, "\\r"); break;
+    case '\t': g_string_append(out, "\\t"); break;
+    default:
+      g_string_append(out, "\\u00");
+      g_string_append_c(out, hex[c >> 4]);
+      g_string_append_c(out, hex[c & 0xF]);
+    }
+  }
+  g_string_append_len(out, run, p - run);
+  g_string_append_c(out, '"');
+}
+
+/* "name": value, with the comma before every member but the first. */
+static void
+put_member(GString *out, const char *name, gboolean first)
+{
+  if (!first)
+    g_string_append_c(out, ',');
+  g_string_append_c(out, '"');
+  g_string_append(out, name);
+  g_string_append(out, "\":");
+}
+
+static void
+put_string_member(GString *out, const char *name, const char *value, gboolean first)
+{
+  put_member(out, name, first);
+  if (value)
+    put_string(out, value);
+  else
+    g_string_append(out, "null");
+}
+
+static void
+put_bool_member(GString *out, const char *name, gboolean value)
+{
+  put_member(out, name, FALSE);
+  g_string_append(out, value ? "true" : "false");
+}
+
+static void
+put_int_member(GString *out, const char *name, gint64 value, gboolean first)
+{
+  put_member(out, name, first);
+  g_string_append_printf(out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+put_holders(GString *out, const char *name, const GPtrArray *holders)
+{
+  put_member(out, name, FALSE);
+  g_string_append_c(out, '[');
+  for (guint i = 0; holders && i < holders->len; i++) {
+    const GpPrincipal *holder = g_ptr_array_index(holders, i);
+    g_string_append(out, i ? ",{" : "{");
+    put_string_member(out, "sid", holder->sid, TRUE);
+    put_string_member(out, "name", holder->name, FALSE);
+    g_string_append_c(out, '}');
+  }
+  g_string_append_c(out, ']');
+}
+
+static void
+put_strings(GString *out, const char *name, const GPtrArray *strings)
+{
+  put_member(out, name, FALSE);
+  g_string_append_c(out, '[');
+  for (guint i = 0; strings && i < strings->len; i++) {
+    if (i)
+      g_string_append_c(out, ',');
+    put_string(out, g_ptr_array_index(strings, i));
+  }
+  g_string_append_c(out, ']');
+}
+
+void
+gp_render_json_head(const GpResult *result, GString *out)
+{
+  g_string_append(out, "{\"schema\":\"gpsim.explain/1\",\"computer\":{");
+  put_string_member(out, "name", result->computer->cn, TRUE);
+  put_string_member(out, "dn", result->computer->dn, FALSE);
+  put_string_member(out, "role", gp_role_to_string(result->role), FALSE);
+  put_string_member(out, "site", result->site, FALSE);
+  put_bool_member(out, "role_assumed", result->role_assumed);
+  put_string_member(out, "role_reason", result->role_reason, FALSE);
+  put_string_member(out, "site_reason", result->site_reason, FALSE);
+  g_string_append(out, "},");
+}
+
+static void
+put_wmi_filter(GString *out, const GpGpoEntry *entry)
+{
+  put_member(out, "wmi_filter", FALSE);
+  if (!entry->wmi_filter_id) {
+    g_string_append(out, "null");
+    return;
+  }
+  g_string_append_c(out, '{');
+  put_string_member(out, "id", entry->wmi_filter_id, TRUE);
+  put_string_member(out, "name", entry->wmi_filter ? entry->wmi_filter->name : NULL, FALSE);
+  put_string_member(out, "query", entry->wmi_filter ? entry->wmi_filter->query : NULL, FALSE);
+  g_string_append_c(out, '}');
+}
+
+static void
+put_entry(GString *out, const GpGpoEntry *entry)
+{
+  g_string_append_c(out, '{');
+  put_int_member(out, "precedence", entry->precedence, TRUE);
+  put_string_member(out, "guid", entry_guid(entry), FALSE);
+  put_string_member(out, "name", entry_name(entry), FALSE);
+  put_string_member(out, "som", entry->is_local ? "local" : entry->som->dn, FALSE);
+  put_string_member(out, "som_kind",
+                    entry->is_local ? "local" : gp_som_kind_to_string(entry->som->kind), FALSE);
+  if (entry->is_local)
+    put_string_member(out, "link_order", NULL, FALSE);
+  else
+    put_int_member(out, "link_order", entry->link->link_order, FALSE);
+  put_bool_member(out, "enforced", entry->enforced);
+  put_string_member(out, "status", entry->applied ? "applied" : "not-applied", FALSE);
+  put_string_member(out, "reason", gp_reason_to_string(entry->reason), FALSE);
+  put_string_member(out, "blocked_by", entry->blocked_by ? entry->blocked_by->dn : NULL, FALSE);
+  put_string_member(out, "detail", entry->detail, FALSE);
+  put_string_member(out, "gpo_dn", entry->is_local ? NULL : entry->link->gpo_dn, FALSE);
+  put_wmi_filter(out, entry);
+  put_strings(out, "assumptions", entry->assumptions);
+  g_string_append_c(out, '}');
+}
+
+static void
+put_gpo_ref(GString *out, const char *name, const GpGpoEntry *entry)
+{
+  put_member(out, name, FALSE);
+  if (!entry) {
+    g_string_append(out, "null");
+    return;
+  }
+  g_string_append_c(out, '{');
+  put_string_member(out, "guid", entry_guid(entry), TRUE);
+  put_string_member(out, "name", entry_name(entry), FALSE);
+  put_string_member(out, "som", entry->som->dn, FALSE);
+  g_string_append_c(out, '}');
+}
+
+static void
+put_definition_holders(GString *out, const GpModel *model, const GpRightAssignment *assignment)
+{
+  put_member(out, "holders", FALSE);
+  g_string_append_c(out, '[');
+  for (guint h = 0; h < assignment->holders->len; h++) {
+    const GpPrincipal *p = g_ptr_array_index(assignment->holders, h);
+    g_string_append(out, h ? ",{" : "{");
+    put_string_member(out, "sid", p->sid ? p->sid : gp_model_principal_sid(model, p->name), TRUE);
+    put_string_member(out, "name", p->name ? p->name : gp_model_principal_name(model, p->sid),
+                      FALSE);
+    g_string_append_c(out, '}');
+  }
+  g_string_append_c(out, ']');
+}
+
+static void
+put_definitions(GString *out, const GpModel *model, const GpRightResult *right)
+{
+  put_member(out, "definitions", FALSE);
+  g_string_append_c(out, '[');
+  for (guint i = 0; i < right->definitions->len; i++) {
+    const GpDefinition *definition = g_ptr_array_index(right->definitions, i);
+    g_string_append(out, i ? ",{" : "{");
+    put_string_member(out, "guid", entry_guid(definition->entry), TRUE);
+    put_string_member(out, "name", entry_name(definition->entry), FALSE);
+    put_int_member(out, "precedence", definition->entry->precedence, FALSE);
+    put_definition_holders(out, model, definition->assignment);
+    put_string_member(out, "outcome", gp_outcome_to_string(definition->outcome), FALSE);
+    put_string_member(out, "reason", gp_reason_to_string(definition->entry->reason), FALSE);
+    g_string_append_c(out, '}');
+  }
+  g_string_append_c(out, ']');
+}
+
+static void
+put_right(GString *out, const GpModel *model, const GpRightResult *right)
+{
+  g_string_append_c(out, '{');
+  put_string_member(out, "right", right->right, TRUE);
+  put_string_member(out, "display_name", right->info ? right->info->display_name : NULL, FALSE);
+  put_string_member(out, "source", gp_source_to_string(right->source), FALSE);
+  put_gpo_ref(out, "winner", right->winner);
+  put_holders(out, "holders", right->holders);
+  put_bool_member(out, "local_greyed_out", right->local_greyed_out);
+  put_definitions(out, model, right);
+  put_member(out, "local", FALSE);
+  g_string_append_c(out, '{');
+  put_string_member(out, "source", gp_source_to_string(right->local_source), TRUE);
+  if (right->local_holders)
+    put_holders(out, "holders", right->local_holders);
+  else
+    put_string_member(out, "holders", NULL, FALSE);
+  g_string_append_c(out, '}');
+  put_bool_member(out, "defined_nowhere", right->defined_nowhere);
+  put_member(out, "if_winner_removed", FALSE);
+  if (right->winner) {
+    g_string_append_c(out, '{');
+    put_string_member(out, "persistence", gp_persistence_to_string(right->if_winner_removed), TRUE);
+    put_gpo_ref(out, "runner_up", right->runner_up);
+    g_string_append_c(out, '}');
+  } else {
+    g_string_append(out, "null");
+  }
+  put_strings(out, "notes", right->notes);
+  g_string_append_c(out, '}');
+}
+
+void
+gp_render_json_tail(const GpModel *model, const GpResult *result, GString *out)
+{
+  g_string_append(out, "\"gpos\":[");
+  for (guint i = 0; i < result->entries->len; i++) {
+    if (i)
+      g_string_append_c(out, ',');
+    put_entry(out, g_ptr_array_index(result->entries, i));
+  }
+  g_string_append(out, "],\"rights\":[");
+  for (guint i = 0; i < result->rights->len; i++) {
+    if (i)
+      g_string_append_c(out, ',');
+    put_right(out, model, g_ptr_array_index(result->rights, i));
+  }
+  g_string_append_c(out, ']');
+  put_strings(out, "notes", result->notes);
+  g_string_append(out, "}\n");
 }

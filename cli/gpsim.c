@@ -1,6 +1,7 @@
 /* gpsim.c - command dispatch and option parsing.
  *
- *   gpsim explain --computer NAME [--right R]... [data] [modeling] [--format text|json]
+ *   gpsim explain --computer NAME [--right R]... [data] [modeling]
+ *                 [--format text|json|html|dot] [--trace]
  *   gpsim rsop [--right R]... [data] [modeling] [--format jsonl|text]
  *   gpsim show [SOURCE]... [data] [--format text|json]
  *   gpsim verify --rsop FILE [data] [modeling] [--format text|json]
@@ -28,7 +29,9 @@ typedef struct {
 int
 gp_cli_fail(GpExitCode code, const char *message)
 {
-  fprintf(stderr, "gpsim: error: %s\n", message);
+  g_autofree char *shown = gp_cli_printable(message);
+
+  fprintf(stderr, "gpsim: error: %s\n", shown);
   return code;
 }
 
@@ -57,6 +60,9 @@ add_data_entries(GOptionContext *context, GpCliOptions *options)
     { "format", 0, 0, G_OPTION_ARG_STRING, &options->format, "output format", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
       "write to FILE (atomically) instead of standard output", "FILE" },
+    { "max-file-size", 0, 0, G_OPTION_ARG_STRING, &options->max_file_size,
+      "refuse input files over BYTES (default 536870912, 0: no limit; or $GPSIM_MAX_FILE_SIZE)",
+      "BYTES" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
 
@@ -159,6 +165,57 @@ gp_cli_find_computer(GpCliData *data, const GpCliOptions *options)
   return NULL;
 }
 
+/* ---- reports and labs: explain --trace, --format html|dot ---- */
+static void
+add_explain_entries(GOptionContext *context, GpCliOptions *options)
+{
+  GOptionEntry entries[] = {
+    { "trace", 0, 0, G_OPTION_ARG_NONE, &options->trace,
+      "show the computation as numbered steps keyed to the rules (text format)", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+
+  g_option_context_add_main_entries(context, entries, NULL);
+}
+
+/* explain's formats: text, json, html, dot; --trace only with text. */
+static gboolean
+check_explain_format(const GpCliOptions *options)
+{
+  static const char *const formats[] = { "text", "json", "html", "dot" };
+
+  if (options->trace && g_strcmp0(options->format, "text") != 0) {
+    gp_cli_fail(GP_EXIT_USAGE, "explain --trace goes with --format text");
+    return FALSE;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(formats); i++)
+    if (g_strcmp0(options->format, formats[i]) == 0)
+      return TRUE;
+  gp_cli_fail(GP_EXIT_USAGE, "explain --format takes 'text', 'json', 'html' or 'dot'");
+  return FALSE;
+}
+
+/* TRUE when --trace, html or dot rendered @result into @out. */
+static gboolean
+render_report(const GpCliData *data, const GpCliOptions *options, const GpResult *result,
+              GString *out)
+{
+  g_autofree char *text = NULL;
+
+  if (options->trace)
+    gp_render_trace_explain(data->model, result, out);
+  else if (g_strcmp0(options->format, "html") == 0)
+    text = gp_render_html_explain(data->model, result);
+  else if (g_strcmp0(options->format, "dot") == 0)
+    text = gp_render_dot_explain(result);
+  else
+    return FALSE;
+  if (text)
+    g_string_append(out, text);
+  return TRUE;
+}
+/* ---- reports and labs: end ---- */
+
 static gboolean
 render_one(const GpCliData *data, const GpCliOptions *options, const GpComputer *computer,
            GString *out, GError **error)
@@ -169,6 +226,8 @@ render_one(const GpCliData *data, const GpCliOptions *options, const GpComputer 
 
   if (!result)
     return FALSE;
+  if (render_report(data, options, result, out)) /* reports and labs */
+    return TRUE;
   if (g_strcmp0(options->format, "text") == 0) {
     gp_render_text_explain(data->model, result, out);
     return TRUE;
@@ -214,7 +273,7 @@ run_explain(GpCliOptions *options, char **positionals)
   int status;
 
   (void)positionals;
-  if (!gp_cli_check_format(options, "explain", "text", "json"))
+  if (!check_explain_format(options)) /* reports and labs */
     return GP_EXIT_USAGE;
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
@@ -253,7 +312,7 @@ run_rsop(GpCliOptions *options, char **positionals)
 
 static const Command commands[] = {
   { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain,
-    FALSE, NULL },
+    FALSE, add_explain_entries },
   { "rsop", "the result for every computer, one JSON object a line", "jsonl", run_rsop, FALSE,
     NULL },
   { "show", "what was read from the data: domains, SOMs, links, GPOs, rights", "text",
@@ -274,6 +333,8 @@ static const Command commands[] = {
     gp_cmd_can_impersonate, FALSE, gp_cmd_can_impersonate_options },
   { "lab", "training labs: lab list|show|answer|new, and lab generate", "text", gp_cmd_lab, TRUE,
     gp_cmd_lab_options },
+  { "snapshot", "save what --dc reads (LDIF + SYSVOL) for offline runs (--out DIR)", "text",
+    gp_cmd_snapshot, FALSE, gp_cmd_snapshot_options },
 };
 
 static void
@@ -287,7 +348,8 @@ print_usage(FILE *out)
     fprintf(out, "  %-16s %s\n", commands[i].name, commands[i].summary);
   fputs("\nWith no data option, the bundled contoso lab is used.\n"
         "'gpsim COMMAND --help' lists the options.  Exit codes: 0 success, 1 usage error,\n"
-        "2 input error, 3 internal error, 4 verify found a mismatch, 5 audit findings.\n",
+        "2 input error, 3 internal error, 4 verify found a mismatch, 5 audit findings,\n"
+        "6 lab answer not quite.\n",
         out);
 }
 
@@ -303,9 +365,10 @@ parse_command(const Command *command, int *argc, char ***argv, GpCliOptions *opt
   context = g_option_context_new(title);
   add_data_entries(context, options);
   add_modeling_entries(context, options);
+  gp_cli_live_entries(context, options);
   if (command->add_options)
     command->add_options(context, options);
-  if (!g_option_context_parse(context, argc, argv, &error))
+  if (!g_option_context_parse(context, argc, argv, &error) || !gp_cli_check_options(options, &error))
     return gp_cli_fail(GP_EXIT_USAGE, error->message);
   if (*argc > 1 && !command->takes_positionals) {
     g_autofree char *message = g_strdup_printf("unexpected argument '%s'", (*argv)[1]);

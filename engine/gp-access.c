@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "gp-engine.h"
+#include "gp-engine-private.h"
 #include "gp-names.h"
 
 /* ------------------------------------------------------------------ tokens */
@@ -25,13 +25,105 @@ static const char *const logon_sids[] = {
   "S-1-5-32-545", /* BUILTIN\Users */
 };
 
-typedef struct {
+/* gp_dn_normalize() for the common DN, quickly: printable ASCII without '\\' and
+ * without blanks next to ',' or '=' or at either end normalises to its
+ * lower-case copy; anything else takes the general path. */
+static char *
+dn_key(const char *dn)
+{
+  const char *p;
+
+  for (p = dn; *p; p++) {
+    guchar c = (guchar)*p;
+    gboolean blank = c == ' ';
+    if (c < 0x20 || c > 0x7e || c == '\\'
+        || (blank && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '='
+                      || p[-1] == ',' || p[-1] == '=')))
+      return gp_dn_normalize(dn);
+  }
+  return g_ascii_strdown(dn, p - dn);
+}
+
+/* The model's groups indexed for tokens, built once per evaluation or cache. */
+struct _GpTokenIndex {
   const GpModel *model;
-  GPtrArray *sids;       /* char*, the result being built */
-  GHashTable *seen_sids; /* upper-case SID -> (borrowed from sids) */
-  GHashTable *in_token;  /* normalised DNs: the computer and its groups */
-  GQueue pending;        /* char* DNs (owned) of groups still to visit */
+  GPtrArray *keys;       /* char*: each group's normalised DN, model order */
+  GHashTable *by_dn;     /* normalised DN -> group index + 1 */
+  GHashTable *by_sid;    /* upper-case SID -> index + 1 of the first group with it */
+  GHashTable *by_member; /* normalised member DN -> GArray of guint group indexes, ascending */
+};
+
+static void
+index_member(GpTokenIndex *index, const char *member, guint group)
+{
+  char *key = dn_key(member);
+  GArray *groups = g_hash_table_lookup(index->by_member, key);
+
+  if (!groups) {
+    groups = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_hash_table_insert(index->by_member, key, groups);
+  } else {
+    g_free(key);
+  }
+  if (groups->len == 0 || g_array_index(groups, guint, groups->len - 1) != group)
+    g_array_append_val(groups, group);
+}
+
+GpTokenIndex *
+gp_token_index_new(const GpModel *model)
+{
+  const GPtrArray *groups = gp_model_groups(model);
+  GpTokenIndex *index = g_new0(GpTokenIndex, 1);
+
+  index->model = model;
+  index->keys = g_ptr_array_new_with_free_func(g_free);
+  index->by_dn = g_hash_table_new(g_str_hash, g_str_equal);
+  index->by_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  index->by_member = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify)g_array_unref);
+  for (guint i = 0; i < groups->len; i++) {
+    const GpGroup *group = g_ptr_array_index(groups, i);
+    char *key = dn_key(group->dn);
+
+    g_ptr_array_add(index->keys, key);
+    if (!g_hash_table_contains(index->by_dn, key))
+      g_hash_table_insert(index->by_dn, key, GUINT_TO_POINTER(i + 1));
+    if (group->sid && !g_hash_table_contains(index->by_sid, group->sid))
+      g_hash_table_insert(index->by_sid, g_ascii_strup(group->sid, -1), GUINT_TO_POINTER(i + 1));
+    for (guint m = 0; m < group->members->len; m++)
+      index_member(index, g_ptr_array_index(group->members, m), i);
+  }
+  return index;
+}
+
+void
+gp_token_index_free(GpTokenIndex *index)
+{
+  if (!index)
+    return;
+  g_hash_table_unref(index->by_dn);
+  g_hash_table_unref(index->by_sid);
+  g_hash_table_unref(index->by_member);
+  g_ptr_array_unref(index->keys);
+  g_free(index);
+}
+
+/* Tokens are small (tens of SIDs), so plain arrays beat hash tables here. */
+typedef struct {
+  const GpTokenIndex *index;
+  GPtrArray *sids;     /* char*, upper case, the result being built */
+  GPtrArray *in_token; /* char*: normalised DNs of the computer and its groups */
+  GQueue pending;      /* char* DNs (owned) of groups still to visit */
 } Token;
+
+static gboolean
+strv_has(const GPtrArray *array, const char *text)
+{
+  for (guint i = 0; i < array->len; i++)
+    if (strcmp(g_ptr_array_index(array, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
 
 static void
 token_add_sid(Token *token, const char *sid)
@@ -41,12 +133,19 @@ token_add_sid(Token *token, const char *sid)
   if (sid == NULL || *sid == '\0')
     return;
   upper = g_ascii_strup(sid, -1);
-  if (g_hash_table_contains(token->seen_sids, upper)) {
+  if (strv_has(token->sids, upper)) {
     g_free(upper);
     return;
   }
   g_ptr_array_add(token->sids, upper);
-  g_hash_table_add(token->seen_sids, upper);
+}
+
+static const GpGroup *
+index_group(const GpTokenIndex *index, GHashTable *table, const char *key)
+{
+  guint position = GPOINTER_TO_UINT(g_hash_table_lookup(table, key));
+
+  return position ? g_ptr_array_index(gp_model_groups(index->model), position - 1) : NULL;
 }
 
 /* Visits every pending group DN: records it, adds its SID, and queues the
@@ -57,17 +156,16 @@ token_drain(Token *token)
   char *dn;
 
   while ((dn = g_queue_pop_head(&token->pending))) {
-    char *key = gp_dn_normalize(dn);
+    char *key = dn_key(dn);
     const GpGroup *group;
 
-    if (g_hash_table_contains(token->in_token, key)) {
+    g_free(dn);
+    if (strv_has(token->in_token, key)) {
       g_free(key);
-      g_free(dn);
       continue;
     }
-    g_hash_table_add(token->in_token, key);
-    group = gp_model_find_group(token->model, dn);
-    g_free(dn);
+    g_ptr_array_add(token->in_token, key);
+    group = index_group(token->index, token->index->by_dn, key);
     if (group == NULL)
       continue;
     token_add_sid(token, group->sid);
@@ -76,36 +174,41 @@ token_drain(Token *token)
   }
 }
 
-/* TRUE when @group's member list names the computer or a group in the token. */
-static gboolean
-has_member_in_token(const Token *token, const GpGroup *group)
+static gint
+compare_guint(gconstpointer a, gconstpointer b)
 {
-  for (guint i = 0; i < group->members->len; i++) {
-    g_autofree char *key = gp_dn_normalize(g_ptr_array_index(group->members, i));
-    if (g_hash_table_contains(token->in_token, key))
-      return TRUE;
-  }
-  return FALSE;
+  guint x = *(const guint *)a, y = *(const guint *)b;
+
+  return x < y ? -1 : x > y;
 }
 
-/* Queues the groups not yet in the token whose member list names something in
- * it.  Returns: TRUE when it queued any. */
+/* Queues, in model order, the groups not yet in the token whose member list
+ * names something in it.  Returns: TRUE when it queued any. */
 static gboolean
 token_scan_members(Token *token)
 {
-  const GPtrArray *groups = gp_model_groups(token->model);
-  gboolean queued = FALSE;
+  const GPtrArray *groups = gp_model_groups(token->index->model);
+  g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(guint));
+  guint queued = 0;
 
-  for (guint i = 0; i < groups->len; i++) {
-    const GpGroup *group = g_ptr_array_index(groups, i);
-    g_autofree char *key = gp_dn_normalize(group->dn);
-
-    if (g_hash_table_contains(token->in_token, key) || !has_member_in_token(token, group))
-      continue;
-    g_queue_push_tail(&token->pending, g_strdup(group->dn));
-    queued = TRUE;
+  for (guint i = 0; i < token->in_token->len; i++) {
+    GArray *holders = g_hash_table_lookup(token->index->by_member,
+                                          g_ptr_array_index(token->in_token, i));
+    for (guint k = 0; holders && k < holders->len; k++) {
+      guint group = g_array_index(holders, guint, k);
+      if (!strv_has(token->in_token, g_ptr_array_index(token->index->keys, group)))
+        g_array_append_val(found, group);
+    }
   }
-  return queued;
+  g_array_sort(found, compare_guint);
+  for (guint i = 0; i < found->len; i++) {
+    guint group = g_array_index(found, guint, i);
+    if (i > 0 && g_array_index(found, guint, i - 1) == group)
+      continue;
+    g_queue_push_tail(&token->pending, g_strdup(((GpGroup *)groups->pdata[group])->dn));
+    queued++;
+  }
+  return queued > 0;
 }
 
 /* Follows memberOf and member links until nothing new turns up. */
@@ -122,12 +225,14 @@ token_expand(Token *token)
 static void
 token_add_group_sid(Token *token, const char *sid)
 {
+  g_autofree char *upper = NULL;
   const GpGroup *group;
 
   if (sid == NULL || *sid == '\0')
     return;
   token_add_sid(token, sid);
-  group = gp_model_find_group_sid(token->model, sid);
+  upper = g_ascii_strup(sid, -1);
+  group = index_group(token->index, token->index->by_sid, upper);
   if (group)
     g_queue_push_tail(&token->pending, g_strdup(group->dn));
 }
@@ -155,7 +260,7 @@ domain_sid_of(const GpModel *model, const GpComputer *computer)
 static void
 token_add_primary_group(Token *token, const GpComputer *computer)
 {
-  g_autofree char *domain_sid = domain_sid_of(token->model, computer);
+  g_autofree char *domain_sid = domain_sid_of(token->index->model, computer);
   g_autofree char *sid = NULL;
   guint32 rid = computer->primary_group_id ? computer->primary_group_id : RID_DOMAIN_COMPUTERS;
 
@@ -175,16 +280,15 @@ is_domain_controller(const GpComputer *computer)
 }
 
 GPtrArray *
-gp_engine_computer_token(const GpModel *model, const GpComputer *computer,
-                         const char *const *extra_groups)
+gp_token_index_token(const GpTokenIndex *index, const GpComputer *computer,
+                     const char *const *extra_groups)
 {
-  Token token
-      = { model, g_ptr_array_new_with_free_func(g_free), g_hash_table_new(g_str_hash, g_str_equal),
-          g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), G_QUEUE_INIT };
+  Token token = { index, g_ptr_array_new_with_free_func(g_free),
+                  g_ptr_array_new_with_free_func(g_free), G_QUEUE_INIT };
 
   token_add_sid(&token, computer->sid);
   if (computer->dn)
-    g_hash_table_add(token.in_token, gp_dn_normalize(computer->dn));
+    g_ptr_array_add(token.in_token, dn_key(computer->dn));
   token_add_primary_group(&token, computer);
   for (guint i = 0; i < computer->member_of->len; i++)
     g_queue_push_tail(&token.pending, g_strdup(g_ptr_array_index(computer->member_of, i)));
@@ -196,9 +300,19 @@ gp_engine_computer_token(const GpModel *model, const GpComputer *computer,
     token_add_sid(&token, logon_sids[i]);
   if (is_domain_controller(computer))
     token_add_sid(&token, SID_ENTERPRISE_CONTROLLERS);
-  g_hash_table_unref(token.seen_sids);
-  g_hash_table_unref(token.in_token);
+  g_ptr_array_unref(token.in_token);
   return token.sids;
+}
+
+GPtrArray *
+gp_engine_computer_token(const GpModel *model, const GpComputer *computer,
+                         const char *const *extra_groups)
+{
+  GpTokenIndex *index = gp_token_index_new(model);
+  GPtrArray *sids = gp_token_index_token(index, computer, extra_groups);
+
+  gp_token_index_free(index);
+  return sids;
 }
 
 /* ---------------------------------------------------------- access check */
@@ -302,6 +416,19 @@ access_verdict(const GPtrArray *dacl, const RightState *states, char **out_why)
   return result;
 }
 
+static void
+walk_dacl(const GPtrArray *dacl, const GPtrArray *token, RightState *states)
+{
+  for (guint i = 0; i < dacl->len; i++) {
+    const GpAce *ace = g_ptr_array_index(dacl, i);
+
+    if (ace->type == GP_ACE_OTHER || (ace->flags & GP_ACE_INHERIT_ONLY)
+        || !token_has(token, ace->sid))
+      continue;
+    apply_ace(ace, i + 1, states);
+  }
+}
+
 GpAccessResult
 gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const GPtrArray *token, char **out_why)
 {
@@ -312,13 +439,56 @@ gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const GPtrArray *toke
       *out_why = g_strdup(sd ? "the descriptor has no DACL" : "no security descriptor is known");
     return GP_ACCESS_GRANTED;
   }
+  walk_dacl(sd->dacl, token, states);
+  return access_verdict(sd->dacl, states, out_why);
+}
+
+void
+gp_access_decisions(const GpSecurityDescriptor *sd, const GPtrArray *token, guint out[4])
+{
+  RightState states[RIGHT_COUNT] = { { 0, 0 }, { 0, 0 } };
+
+  if (sd != NULL && sd->dacl != NULL)
+    walk_dacl(sd->dacl, token, states);
+  out[0] = states[RIGHT_READ].granted_by;
+  out[1] = states[RIGHT_READ].denied_by;
+  out[2] = states[RIGHT_APPLY].granted_by;
+  out[3] = states[RIGHT_APPLY].denied_by;
+}
+
+static gboolean
+is_logon_sid(const char *sid)
+{
+  for (gsize i = 0; sid && i < G_N_ELEMENTS(logon_sids); i++)
+    if (g_ascii_strcasecmp(sid, logon_sids[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every computer's token holds the logon SIDs: an allow ACE for one of them
+ * reached before any deny ACE for the same right settles the right, whatever
+ * else the token holds.  Returns: TRUE when both rights are settled so. */
+gboolean
+gp_access_token_independent(const GpSecurityDescriptor *sd)
+{
+  gboolean settled[RIGHT_COUNT] = { FALSE, FALSE };
+
+  if (sd == NULL || sd->dacl == NULL)
+    return TRUE;
   for (guint i = 0; i < sd->dacl->len; i++) {
     const GpAce *ace = g_ptr_array_index(sd->dacl, i);
+    guint rights;
 
-    if (ace->type == GP_ACE_OTHER || (ace->flags & GP_ACE_INHERIT_ONLY)
-        || !token_has(token, ace->sid))
+    if (ace->type == GP_ACE_OTHER || (ace->flags & GP_ACE_INHERIT_ONLY))
       continue;
-    apply_ace(ace, i + 1, states);
+    rights = ace_rights(ace);
+    for (guint r = 0; r < RIGHT_COUNT; r++) {
+      if (!(rights & (1u << r)) || settled[r])
+        continue;
+      if (ace->type != GP_ACE_ALLOW)
+        return FALSE;
+      settled[r] = is_logon_sid(ace->sid);
+    }
   }
-  return access_verdict(sd->dacl, states, out_why);
+  return settled[RIGHT_READ] && settled[RIGHT_APPLY];
 }

@@ -6,6 +6,31 @@
 
 G_BEGIN_DECLS
 
+/* gp-access.c: tokens from an index of the model's groups (by DN, SID and
+ * member), built once for a GpEngineCache or once per evaluation. */
+typedef struct _GpTokenIndex GpTokenIndex;
+GpTokenIndex *gp_token_index_new(const GpModel *model);
+void gp_token_index_free(GpTokenIndex *index);
+GPtrArray *gp_token_index_token(const GpTokenIndex *index, const GpComputer *computer,
+                                const char *const *extra_groups);
+/* The ACE numbers that decided Read and Apply for @token (granted_by, denied_by
+ * of Read, then of Apply; 0 for none): all the verdict and its text depend on. */
+void gp_access_decisions(const GpSecurityDescriptor *sd, const GPtrArray *token, guint out[4]);
+/* TRUE when every computer's token gets the same verdict (both rights granted
+ * to a logon SID before any deny). */
+gboolean gp_access_token_independent(const GpSecurityDescriptor *sd);
+
+/* What evaluations of many computers share (a GpEngineCache); every member is
+ * filled on first use.  NULL aids: each evaluation works alone. */
+typedef struct {
+  GpTokenIndex *tokens;
+  GHashTable *link_gpos;  /* const GpLink* -> const GpGpo* (the aids' own address for none) */
+  GHashTable *sites;      /* lower-case site name -> const GpSom* (the aids' address for none) */
+  gboolean sites_counted; /* n_sites and only_site are set */
+  guint n_sites;
+  const GpSom *only_site;
+} GpEngineAids;
+
 GpGpoEntry *gp_entry_new(const GpSom *som, const GpLink *link);
 void gp_entry_free(GpGpoEntry *entry);
 /* Returns: (transfer none): the GPO's display name, else its GUID or link DN. */
@@ -14,13 +39,16 @@ const char *gp_entry_label(const GpGpoEntry *entry);
 /* gp-site.c: decides the site (options, subnets, the computer's own, the only
  * one there is) and sets result->site and result->site_reason. */
 const GpSom *gp_site_choose(const GpModel *model, const GpComputer *computer,
-                            const GpEngineOptions *options, GpResult *result);
+                            const GpEngineOptions *options, GpEngineAids *aids,
+                            GpResult *result);
 
 /* gp-list.c: steps A to D. */
 void gp_list_build_soms(const GpModel *model, const char *computer_dn, GpResult *result);
 void gp_list_build_entries(GpResult *result);
 void gp_list_filter_entries(const GpModel *model, const GpEngineOptions *options,
-                            const GPtrArray *token, GpResult *result);
+                            const GPtrArray *token, GpEngineAids *aids, GpResult *result);
+/* The directory GPO a link names, or NULL (GPO_NOT_FOUND). */
+const GpGpo *gp_list_link_gpo(const GpModel *model, GpEngineAids *aids, const GpLink *link);
 
 /* gp-resolve.c: step E. */
 gboolean gp_resolve_rights(const GpModel *model, const GpEngineOptions *options, GpResult *result,

@@ -159,7 +159,120 @@ result_new(const GpComputer *computer)
   return result;
 }
 
+/* ------------------------------------------------------------ the cache */
+
+/* The SOM list of one container (the part of a placement DN after its first RDN). */
+typedef struct {
+  GPtrArray *soms;  /* const GpSom*, nearest first */
+  GPtrArray *notes; /* char*: what gp_list_build_soms() noted */
+} Chain;
+
+struct _GpEngineCache {
+  const GpModel *model;
+  GpEngineOptions options;
+  GpEngineAids aids;
+  GHashTable *chains;     /* parent DN as written -> Chain* */
+  GHashTable *sensitive;  /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
+  GHashTable *classes;    /* GBytes key -> class number + 1 */
+};
+
+static void
+chain_free(Chain *chain)
+{
+  g_ptr_array_unref(chain->soms);
+  g_ptr_array_unref(chain->notes);
+  g_free(chain);
+}
+
+GpEngineCache *
+gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options)
+{
+  static const GpEngineOptions no_options;
+  GpEngineCache *cache = g_new0(GpEngineCache, 1);
+
+  cache->model = model;
+  cache->options = options ? *options : no_options;
+  cache->aids.tokens = gp_token_index_new(model);
+  cache->chains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)chain_free);
+  cache->sensitive = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
+  cache->classes = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+                                         (GDestroyNotify)g_bytes_unref, NULL);
+  return cache;
+}
+
+void
+gp_engine_cache_free(GpEngineCache *cache)
+{
+  if (!cache)
+    return;
+  gp_token_index_free(cache->aids.tokens);
+  if (cache->aids.link_gpos)
+    g_hash_table_unref(cache->aids.link_gpos);
+  if (cache->aids.sites)
+    g_hash_table_unref(cache->aids.sites);
+  g_hash_table_unref(cache->chains);
+  g_hash_table_unref(cache->sensitive);
+  g_hash_table_unref(cache->classes);
+  g_free(cache);
+}
+
+/* Where gp_dn_parent() starts: after the first comma not escaped by '\'. */
+static const char *
+dn_parent_part(const char *dn)
+{
+  for (const char *p = dn; *p; p++) {
+    if (*p == '\\' && p[1])
+      p++;
+    else if (*p == ',')
+      return p + 1;
+  }
+  return NULL;
+}
+
+/* The SOM list (and its notes) of @dn's container, computed once per container. */
+static const Chain *
+cache_chain(GpEngineCache *cache, const char *dn)
+{
+  const char *parent = dn_parent_part(dn);
+  Chain *chain = g_hash_table_lookup(cache->chains, parent ? parent : "");
+  g_autoptr(GpResult) scratch = NULL;
+
+  if (chain)
+    return chain;
+  scratch = result_new(NULL);
+  gp_list_build_soms(cache->model, dn, scratch);
+  chain = g_new0(Chain, 1);
+  chain->soms = g_steal_pointer(&scratch->soms);
+  chain->notes = g_steal_pointer(&scratch->notes);
+  scratch->soms = g_ptr_array_new();
+  scratch->notes = g_ptr_array_new();
+  g_hash_table_insert(cache->chains, g_strdup(parent ? parent : ""), chain);
+  return chain;
+}
+
+/* GPOs linked on @som whose security-filtering verdict depends on the token. */
+static const GPtrArray *
+som_sensitive_gpos(GpEngineCache *cache, const GpSom *som)
+{
+  GPtrArray *gpos = g_hash_table_lookup(cache->sensitive, som);
+
+  if (gpos)
+    return gpos;
+  gpos = g_ptr_array_new();
+  for (guint i = 0; i < som->links->len; i++) {
+    const GpGpo *gpo = gp_list_link_gpo(cache->model, &cache->aids, som->links->pdata[i]);
+    if (gpo && gpo->security_descriptor
+        && !gp_access_token_independent(gpo->security_descriptor))
+      g_ptr_array_add(gpos, (gpointer)gpo);
+  }
+  g_hash_table_insert(cache->sensitive, (gpointer)som, gpos);
+  return gpos;
+}
+
 /* ------------------------------------------------------ WMI sensitivity */
+
+static GpResult *evaluate(const GpModel *model, const GpComputer *computer,
+                          const GpEngineOptions *options, GpEngineCache *cache, GError **error);
 
 static const char *
 winner_label(const GpRightResult *right)
@@ -170,8 +283,8 @@ winner_label(const GpRightResult *right)
 /* Re-evaluates with one WMI filter flipped and notes every right whose winner
  * changes: the answer a reader should not take for granted. */
 static void
-note_wmi_flip(const GpModel *model, const GpEngineOptions *options, const GpGpoEntry *entry,
-              GpResult *result)
+note_wmi_flip(const GpModel *model, const GpEngineOptions *options, GpEngineCache *cache,
+              const GpGpoEntry *entry, GpResult *result)
 {
   g_autoptr(GHashTable) values = g_hash_table_new(g_str_hash, g_str_equal);
   GpEngineOptions flipped = *options;
@@ -190,7 +303,7 @@ note_wmi_flip(const GpModel *model, const GpEngineOptions *options, const GpGpoE
   g_hash_table_insert(values, entry->wmi_filter_id, GINT_TO_POINTER(now_true ? 2 : 1));
   flipped.wmi_values = values;
   flipped.no_sensitivity = TRUE;
-  other = gp_engine_evaluate(model, result->computer, &flipped, NULL);
+  other = evaluate(model, result->computer, &flipped, cache, NULL);
   for (guint i = 0; other && i < result->rights->len; i++) {
     GpRightResult *right = g_ptr_array_index(result->rights, i);
     const GpRightResult *alt = gp_result_find_right(other, right->right);
@@ -204,7 +317,8 @@ note_wmi_flip(const GpModel *model, const GpEngineOptions *options, const GpGpoE
 }
 
 static void
-note_wmi_sensitivity(const GpModel *model, const GpEngineOptions *options, GpResult *result)
+note_wmi_sensitivity(const GpModel *model, const GpEngineOptions *options, GpEngineCache *cache,
+                     GpResult *result)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
 
@@ -212,7 +326,7 @@ note_wmi_sensitivity(const GpModel *model, const GpEngineOptions *options, GpRes
     const GpGpoEntry *entry = g_ptr_array_index(result->entries, i);
     if (!entry->wmi_filter_id || !g_hash_table_add(seen, entry->wmi_filter_id))
       continue;
-    note_wmi_flip(model, options, entry, result);
+    note_wmi_flip(model, options, cache, entry, result);
   }
 }
 
@@ -232,26 +346,67 @@ placement_dn(const GpComputer *computer, const GpEngineOptions *options, GpResul
   return g_strdup_printf("%s,%s", rdn, options->ou);
 }
 
-static void
-build_list(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
-           GpResult *result)
+/* Steps A and the site: the SOM list, shared by the containers' computers with a cache. */
+static const GpSom *
+build_soms(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
+           GpEngineCache *cache, GpResult *result)
 {
   g_autofree char *dn = placement_dn(computer, options, result);
-  g_autoptr(GPtrArray) token = NULL;
   const GpSom *site;
 
   if (options->standalone) {
     g_ptr_array_add(result->notes, g_strdup("stand-alone computer: no directory data, only the "
                                             "local policy applies"));
+  } else if (cache) {
+    const Chain *chain = cache_chain(cache, dn);
+    g_ptr_array_extend(result->soms, chain->soms, NULL, NULL);
+    g_ptr_array_extend(result->notes, chain->notes, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   } else {
     gp_list_build_soms(model, dn, result);
   }
-  site = gp_site_choose(model, computer, options, result);
+  site = gp_site_choose(model, computer, options, cache ? &cache->aids : NULL, result);
   if (site)
     g_ptr_array_add(result->soms, (gpointer)site);
+  return site;
+}
+
+static GPtrArray *
+computer_token(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
+               GpEngineCache *cache)
+{
+  if (cache)
+    return gp_token_index_token(cache->aids.tokens, computer, options->extra_groups);
+  return gp_engine_computer_token(model, computer, options->extra_groups);
+}
+
+static void
+decide_role(const GpComputer *computer, const GpEngineOptions *options, GpResult *result)
+{
+  if (options->standalone) {
+    result->role = GP_ROLE_STANDALONE;
+    result->role_reason = g_strdup("stand-alone: no directory data was given");
+  } else {
+    result->role = gp_engine_computer_role(computer, &result->role_assumed, &result->role_reason);
+  }
+}
+
+static GpResult *
+evaluate(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
+         GpEngineCache *cache, GError **error)
+{
+  g_autoptr(GpResult) result = result_new(computer);
+  g_autoptr(GPtrArray) token = NULL;
+
+  decide_role(computer, options, result);
+  build_soms(model, computer, options, cache, result);
   gp_list_build_entries(result);
-  token = gp_engine_computer_token(model, computer, options->extra_groups);
-  gp_list_filter_entries(model, options, token, result);
+  token = computer_token(model, computer, options, cache);
+  gp_list_filter_entries(model, options, token, cache ? &cache->aids : NULL, result);
+  if (!gp_resolve_rights(model, options, result, error))
+    return NULL;
+  if (!options->no_sensitivity)
+    note_wmi_sensitivity(model, options, cache, result);
+  return g_steal_pointer(&result);
 }
 
 GpResult *
@@ -259,22 +414,66 @@ gp_engine_evaluate(const GpModel *model, const GpComputer *computer, const GpEng
                    GError **error)
 {
   static const GpEngineOptions no_options;
-  g_autoptr(GpResult) result = result_new(computer);
 
-  if (!options)
-    options = &no_options;
-  if (options->standalone) {
-    result->role = GP_ROLE_STANDALONE;
-    result->role_reason = g_strdup("stand-alone: no directory data was given");
-  } else {
-    result->role = gp_engine_computer_role(computer, &result->role_assumed, &result->role_reason);
+  return evaluate(model, computer, options ? options : &no_options, NULL, error);
+}
+
+GpResult *
+gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *computer, GError **error)
+{
+  return evaluate(cache->model, computer, &cache->options, cache, error);
+}
+
+/* Appends the ACE numbers that decide each token-dependent GPO of @soms. */
+static void
+key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const GPtrArray *soms,
+                 GByteArray *key)
+{
+  g_autoptr(GPtrArray) token = NULL;
+
+  for (guint i = 0; i < soms->len; i++) {
+    const GPtrArray *gpos = som_sensitive_gpos(cache, soms->pdata[i]);
+    for (guint k = 0; k < gpos->len; k++) {
+      const GpGpo *gpo = gpos->pdata[k];
+      guint decisions[4];
+      if (!token)
+        token = computer_token(cache->model, computer, &cache->options, cache);
+      gp_access_decisions(gpo->security_descriptor, token, decisions);
+      g_byte_array_append(key, (const guint8 *)decisions, sizeof decisions);
+    }
   }
-  build_list(model, computer, options, result);
-  if (!gp_resolve_rights(model, options, result, error))
-    return NULL;
-  if (!options->no_sensitivity)
-    note_wmi_sensitivity(model, options, result);
-  return g_steal_pointer(&result);
+}
+
+GpResult *
+gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class)
+{
+  GpResult *result = result_new(computer);
+  g_autoptr(GByteArray) key = g_byte_array_new();
+  g_autoptr(GBytes) bytes = NULL;
+  const GpSom *site;
+  guint role;
+  gpointer found;
+
+  decide_role(computer, &cache->options, result);
+  site = build_soms(cache->model, computer, &cache->options, cache, result);
+  role = result->role;
+  for (guint i = 0; i < result->notes->len; i++)
+    g_byte_array_append(key, result->notes->pdata[i], (guint)strlen(result->notes->pdata[i]) + 1);
+  g_ptr_array_set_size(result->notes, 0);
+  /* The SOM list itself is known from the container and the site. */
+  g_byte_array_append(key, (const guint8 *)&site, sizeof site);
+  g_byte_array_append(key, (const guint8 *)&role, sizeof role);
+  for (guint i = 0; i < result->soms->len; i++)
+    g_byte_array_append(key, (const guint8 *)&result->soms->pdata[i], sizeof(gpointer));
+  key_add_verdicts(cache, computer, result->soms, key);
+  bytes = g_byte_array_free_to_bytes(g_steal_pointer(&key));
+  found = g_hash_table_lookup(cache->classes, bytes);
+  if (!found) {
+    found = GUINT_TO_POINTER(g_hash_table_size(cache->classes) + 1);
+    g_hash_table_insert(cache->classes, g_bytes_ref(bytes), found);
+  }
+  *out_class = GPOINTER_TO_UINT(found) - 1;
+  return result;
 }
 
 const GpRightResult *

@@ -181,6 +181,30 @@ GpRole gp_engine_computer_role(const GpComputer *computer, gboolean *out_assumed
 GpResult *gp_engine_evaluate(const GpModel *model, const GpComputer *computer,
                              const GpEngineOptions *options, GError **error);
 
+/* ------------------------------------------------ many computers (rsop) */
+
+/* What evaluating many computers of one model with the same options shares:
+ * the groups indexed for tokens, the SOM list of each container, the GPO of
+ * each link, the site lookups, and the class of each computer.  The model and
+ * the options (and what they point to) must not change while the cache lives. */
+typedef struct _GpEngineCache GpEngineCache;
+
+GpEngineCache *gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options);
+void gp_engine_cache_free(GpEngineCache *cache);
+
+/* The same result as gp_engine_evaluate() with the cache's model and options. */
+GpResult *gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *computer,
+                                   GError **error);
+
+/* Only what is @computer's own: role, site (with their reasons) and the SOM
+ * list; entries, rights and notes stay empty.  @out_class receives the
+ * computer's class: computers of one class (same SOM list, site, role and
+ * security-filtering verdicts) get equal entries, rights and notes from
+ * gp_engine_cache_evaluate().  Classes are numbered from 0 as they appear.
+ * Returns: (transfer full) */
+GpResult *gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer,
+                               guint *out_class);
+
 /* Compares one right before and after a change (the two results may come from
  * different states of the model; only their right results are read): NEXT_GPO when a GPO still
  * decides it after, REVERTED_TO_LOCAL when the winner is gone and the local
@@ -263,6 +287,7 @@ typedef enum {
 } GpEngineError;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpResult, gp_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpEngineCache, gp_engine_cache_free)
 
 G_END_DECLS
 

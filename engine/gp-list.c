@@ -242,16 +242,34 @@ find_directory_gpo(const GpModel *model, const GpLink *link)
   return gpo && gpo->in_directory ? gpo : NULL;
 }
 
+const GpGpo *
+gp_list_link_gpo(const GpModel *model, GpEngineAids *aids, const GpLink *link)
+{
+  gpointer found;
+
+  if (!aids)
+    return find_directory_gpo(model, link);
+  if (!aids->link_gpos)
+    aids->link_gpos = g_hash_table_new(NULL, NULL);
+  found = g_hash_table_lookup(aids->link_gpos, link);
+  if (!found) {
+    const GpGpo *gpo = find_directory_gpo(model, link);
+    found = gpo ? (gpointer)gpo : (gpointer)aids;
+    g_hash_table_insert(aids->link_gpos, (gpointer)link, found);
+  }
+  return found == (gpointer)aids ? NULL : found;
+}
+
 void
 gp_list_filter_entries(const GpModel *model, const GpEngineOptions *options, const GPtrArray *token,
-                       GpResult *result)
+                       GpEngineAids *aids, GpResult *result)
 {
   for (guint i = 0; i < result->entries->len; i++) {
     GpGpoEntry *entry = g_ptr_array_index(result->entries, i);
 
     if (entry->is_local)
       continue;
-    entry->gpo = find_directory_gpo(model, entry->link);
+    entry->gpo = gp_list_link_gpo(model, aids, entry->link);
     if (!entry->applied)
       continue;
     entry->reason = first_failing_filter(model, options, token, entry);

@@ -72,10 +72,32 @@ best_subnet(const GpModel *model, const Address *address)
   return best;
 }
 
+/* gp_model_find_site() walks every SOM: with aids, each name is looked up once. */
 static const GpSom *
-site_named(const GpModel *model, const char *name, const char *why, GpResult *result)
+find_site(const GpModel *model, GpEngineAids *aids, const char *name)
 {
-  const GpSom *site = gp_model_find_site(model, name);
+  g_autofree char *key = NULL;
+  gpointer found;
+
+  if (!aids)
+    return gp_model_find_site(model, name);
+  if (!aids->sites)
+    aids->sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  key = g_ascii_strdown(name, -1);
+  found = g_hash_table_lookup(aids->sites, key);
+  if (!found) {
+    const GpSom *site = gp_model_find_site(model, name);
+    found = site ? (gpointer)site : (gpointer)aids;
+    g_hash_table_insert(aids->sites, g_steal_pointer(&key), found);
+  }
+  return found == (gpointer)aids ? NULL : found;
+}
+
+static const GpSom *
+site_named(const GpModel *model, GpEngineAids *aids, const char *name, const char *why,
+           GpResult *result)
+{
+  const GpSom *site = find_site(model, aids, name);
 
   result->site = g_strdup(name);
   result->site_reason
@@ -84,7 +106,7 @@ site_named(const GpModel *model, const char *name, const char *why, GpResult *re
 }
 
 static const GpSom *
-site_from_ip(const GpModel *model, const char *ip, GpResult *result)
+site_from_ip(const GpModel *model, GpEngineAids *aids, const char *ip, GpResult *result)
 {
   Address address;
   const GpSubnet *subnet;
@@ -103,22 +125,40 @@ site_from_ip(const GpModel *model, const char *ip, GpResult *result)
   }
   name = gp_dn_first_value(subnet->site_dn);
   why = g_strdup_printf("%s is in subnet %s", ip, subnet->cidr);
-  return site_named(model, name, why, result);
+  return site_named(model, aids, name, why, result);
 }
 
-static const GpSom *
-only_site(const GpModel *model, GpResult *result)
+static void
+count_sites(const GpModel *model, guint *out_n_sites, const GpSom **out_only)
 {
   const GPtrArray *soms = gp_model_soms(model);
-  const GpSom *only = NULL;
-  guint n_sites = 0;
 
+  *out_n_sites = 0;
+  *out_only = NULL;
   for (guint i = 0; i < soms->len; i++) {
     const GpSom *som = g_ptr_array_index(soms, i);
     if (som->kind == GP_SOM_SITE) {
-      only = som;
-      n_sites++;
+      *out_only = som;
+      (*out_n_sites)++;
     }
+  }
+}
+
+static const GpSom *
+only_site(const GpModel *model, GpEngineAids *aids, GpResult *result)
+{
+  const GpSom *only = NULL;
+  guint n_sites = 0;
+
+  if (aids && !aids->sites_counted) {
+    count_sites(model, &aids->n_sites, &aids->only_site);
+    aids->sites_counted = TRUE;
+  }
+  if (aids) {
+    n_sites = aids->n_sites;
+    only = aids->only_site;
+  } else {
+    count_sites(model, &n_sites, &only);
   }
   if (n_sites == 1) {
     result->site = g_strdup(only->name);
@@ -134,7 +174,7 @@ only_site(const GpModel *model, GpResult *result)
 
 const GpSom *
 gp_site_choose(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
-               GpResult *result)
+               GpEngineAids *aids, GpResult *result)
 {
   if (options->standalone) {
     result->site_reason = g_strdup("no site: a stand-alone computer has none");
@@ -145,10 +185,10 @@ gp_site_choose(const GpModel *model, const GpComputer *computer, const GpEngineO
     return NULL;
   }
   if (options->site)
-    return site_named(model, options->site, "given with --site", result);
+    return site_named(model, aids, options->site, "given with --site", result);
   if (options->ip)
-    return site_from_ip(model, options->ip, result);
+    return site_from_ip(model, aids, options->ip, result);
   if (computer->site)
-    return site_named(model, computer->site, "the computer's site in the data", result);
-  return only_site(model, result);
+    return site_named(model, aids, computer->site, "the computer's site in the data", result);
+  return only_site(model, aids, result);
 }

@@ -87,6 +87,16 @@ sorted_entries(const char *dir)
   return names;
 }
 
+/* GptTmpl.inf and gpreport.xml must be regular files of sane size: a FIFO
+ * would block the read, a symbolic link could point outside the folder. */
+static gboolean
+check_folder_file(const char *path, GError **error)
+{
+  return gp_check_input_file(path, GP_MAX_FOLDER_FILE_BYTES,
+                             GP_FILE_CHECK_NO_SYMLINK | GP_FILE_CHECK_REGULAR_ONLY,
+                             "files inside a GPMC backup are refused above it", error);
+}
+
 /* Parses the XML file @path, refusing symbolic links and oversized files.
  * Returns: (transfer full) (nullable) */
 static xmlDoc *
@@ -676,7 +686,8 @@ apply_sysvol(const Backup *backup, GpGpo *gpo, guint32 gpt_version, const GpMode
   /* A template that is there but not read must not pass for no template. */
   if (link)
     gpo->sysvol_problem = g_strdup_printf("%s is a symbolic link, not followed", link);
-  else if (path && !(gpo->machine_template = gp_inf_load_file(path, model, diags, &error)))
+  else if (path && (!check_folder_file(path, &error)
+                    || !(gpo->machine_template = gp_inf_load_file(path, model, diags, &error))))
     gpo->sysvol_problem = g_strdup(error->message);
   if (!gpo->sysvol_problem)
     return;
@@ -702,7 +713,8 @@ load_links(const Backup *backup, GpModel *model, GPtrArray *diags)
                 "not a regular file (symbolic links are not followed); the links of GPO %s "
                 "are not loaded",
                 backup->guid);
-  else if (!gp_gpreport_load_links_file(path, model, diags, &error))
+  else if (!check_folder_file(path, &error)
+           || !gp_gpreport_load_links_file(path, model, diags, &error))
     gp_diag_add(diags, GP_SEVERITY_WARNING, NULL, 0, "links of GPO %s not loaded: %s", backup->guid,
                 error->message);
 }

@@ -46,7 +46,9 @@ looks_like_backup(const char *dir)
   handle = g_dir_open(dir, 0, NULL);
   while (handle && (entry = g_dir_read_name(handle))) {
     g_autofree char *child = g_build_filename(dir, entry, NULL);
-    if (g_file_test(child, G_FILE_TEST_IS_DIR) && child_exists_ci(child, "Backup.xml"))
+    /* A symbolic link is not looked into: the loaders never follow one either. */
+    if (!g_file_test(child, G_FILE_TEST_IS_SYMLINK) && g_file_test(child, G_FILE_TEST_IS_DIR)
+        && child_exists_ci(child, "Backup.xml"))
       return TRUE;
   }
   return FALSE;

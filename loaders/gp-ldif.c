@@ -1069,6 +1069,44 @@ apply_group(const LdifLoad *ld, const LdifRecord *rec)
   return TRUE;
 }
 
+/* ------------------------------------------------------------------ users */
+
+/* Accounts that log on: class user (not computer, which has its own class here)
+ * and managed service accounts, whose last objectClass gpsim does not know. */
+static gboolean
+record_is_account(const LdifRecord *rec)
+{
+  static const char *const classes[]
+      = { "user", "msDS-GroupManagedServiceAccount", "msDS-ManagedServiceAccount" };
+
+  for (guint i = 0; i < rec->attrs->len; i++) {
+    const LdifAttr *attr = rec->attrs->pdata[i];
+
+    if (g_ascii_strcasecmp(attr->name, "objectClass") != 0 || !attr_is_text(attr))
+      continue;
+    for (gsize c = 0; c < G_N_ELEMENTS(classes); c++)
+      if (g_ascii_strcasecmp(attr->value, classes[c]) == 0)
+        return TRUE;
+  }
+  return FALSE;
+}
+
+/* Users: their groups, for the tokens of accounts. */
+static void
+apply_user(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
+{
+  GpUser *user = gp_model_ensure_user(ld->model, rec->dn);
+  gint64 group_id;
+
+  set_string(&user->sid, sid);
+  set_string(&user->name, record_text(ld, rec, "sAMAccountName"));
+  if (record_integer(ld, rec, "primaryGroupID", 0, G_MAXUINT32, &group_id))
+    user->primary_group_id = (guint32)group_id;
+  append_dn_values(ld, rec, "memberOf", user->member_of);
+}
+
+/* ------------------------------------------------------------- users: end */
+
 static gboolean
 apply_wmi_filter(const LdifLoad *ld, const LdifRecord *rec)
 {
@@ -1163,10 +1201,12 @@ apply_record(const LdifLoad *ld, const LdifRecord *rec)
   case LDIF_CLASS_SERVER:
     return apply_server(ld, rec);
   case LDIF_CLASS_OTHER:
-    /* Users, groups and any other security principal: only their name matters. */
+    /* Users also fill a GpUser; any other security principal: only its name matters. */
     if (record_attr(rec, "objectSid") == NULL || record_attr(rec, "sAMAccountName") == NULL)
       return FALSE;
     sid = record_sid(ld, rec);
+    if (sid != NULL && record_is_account(rec))
+      apply_user(ld, rec, sid);
     return add_principal(ld, rec, sid) || sid == NULL;
   case LDIF_CLASS_NONE:
     break;

@@ -28,6 +28,28 @@ G_BEGIN_DECLS
 char *gp_text_decode(const char *data, gsize len, const char *file, const char **out_note,
                      GError **error);
 
+/* -------------------------------------------------------------- size limits */
+
+/* Files that a folder loader (gp_sysvol_load_dir, gp_backup_load_dir) finds
+ * inside the folder it was given are refused above this size, before they are
+ * read: real GPT.INI, GptTmpl.inf and backup XML files are KiB.  Files given by
+ * path are checked by the caller (gpsim: --max-file-size, README "Security"). */
+#define GP_MAX_FOLDER_FILE_BYTES (64u * 1024u * 1024u)
+
+typedef enum {
+  GP_FILE_CHECK_DEFAULT = 0,          /* follow symbolic links; let FIFOs through */
+  GP_FILE_CHECK_NO_SYMLINK = 1 << 0,  /* a symbolic link is refused, not followed */
+  GP_FILE_CHECK_REGULAR_ONLY = 1 << 1 /* a FIFO is refused too (it could block) */
+} GpFileCheck;
+
+/* Checks @path with stat() (lstat() with GP_FILE_CHECK_NO_SYMLINK) before it
+ * is read, without opening it: a folder, a device (and a FIFO or a symbolic
+ * link when @flags say so) is refused (GP_LOAD_ERROR_IO, "PATH: is a ..."), and
+ * so is a regular file over @max_bytes (0: no limit) (GP_LOAD_ERROR_LIMIT,
+ * "PATH: N bytes is over the MAX-byte limit; @hint"). */
+gboolean gp_check_input_file(const char *path, guint64 max_bytes, GpFileCheck flags,
+                             const char *hint, GError **error);
+
 /* ------------------------------------------------------- security templates */
 
 /* Parses a security template (GptTmpl.inf, secedit /export).  [Privilege Rights]
@@ -154,6 +176,22 @@ const char *gp_input_kind_to_string(GpInputKind kind);
  * (data/well-known-sids.tsv) into @model. */
 gboolean gp_data_load_rights(const char *path, GpModel *model, GError **error);
 gboolean gp_data_load_sids(const char *path, GpModel *model, GError **error);
+
+/* ------------------------------------------------------ audit baselines */
+
+/* The baseline of `gpsim audit`: loaders/gp-baseline.c has the format, and
+ * engine/gp-audit.h the types and how rules combine.  Rights are checked
+ * against @model's catalogue (constants or display names); "include builtin"
+ * reads @builtin_path (nullable: then it is an error).  Errors
+ * (GP_LOAD_ERROR) name FILE:LINE.  Returns: (transfer full) (nullable) */
+typedef struct _GpBaseline GpBaseline;
+GpBaseline *gp_baseline_load_from_data(const char *data, gsize len, const char *file,
+                                       const char *builtin_path, const GpModel *model,
+                                       GError **error);
+GpBaseline *gp_baseline_load_file(const char *path, const char *builtin_path, const GpModel *model,
+                                  GError **error);
+
+/* -------------------------------------------------- audit baselines: end */
 
 G_END_DECLS
 

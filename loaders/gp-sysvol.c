@@ -23,6 +23,16 @@ is_symlink(const char *path)
   return g_file_test(path, G_FILE_TEST_IS_SYMLINK);
 }
 
+/* A GPT.INI or GptTmpl.inf must be a regular file of sane size: a FIFO would
+ * block the read, a symbolic link could point outside the folder. */
+static gboolean
+check_folder_file(const char *path, GError **error)
+{
+  return gp_check_input_file(path, GP_MAX_FOLDER_FILE_BYTES,
+                             GP_FILE_CHECK_NO_SYMLINK | GP_FILE_CHECK_REGULAR_ONLY,
+                             "files inside a SYSVOL copy are refused above it", error);
+}
+
 /* Returns: (transfer full) (nullable): @dir/@name matched case-insensitively. */
 static char *
 find_child(const char *dir, const char *name)
@@ -128,12 +138,12 @@ read_gpt_ini(const char *gpo_dir, FolderContents *out, GPtrArray *diags)
   g_autoptr(GError) error = NULL;
   gsize len;
 
-  if (!path || is_symlink(path)) {
+  if (!path) {
     out->state = GP_SYSVOL_UNREADABLE;
     out->problem = g_strdup_printf("%s has no GPT.INI", gpo_dir);
     return;
   }
-  if (!g_file_get_contents(path, &data, &len, &error)
+  if (!check_folder_file(path, &error) || !g_file_get_contents(path, &data, &len, &error)
       || !gp_gptini_load_from_data(data, len, path, &out->gpt_version, diags, &error)) {
     out->state = GP_SYSVOL_UNREADABLE;
     out->problem = g_strdup(error->message);
@@ -157,7 +167,8 @@ read_template(const char *gpo_dir, const GpModel *model, FolderContents *out, GP
   }
   if (!path)
     return;
-  out->tmpl = gp_inf_load_file(path, model, diags, &error);
+  if (check_folder_file(path, &error))
+    out->tmpl = gp_inf_load_file(path, model, diags, &error);
   if (!out->tmpl) {
     out->state = GP_SYSVOL_UNREADABLE;
     g_free(out->problem);

@@ -8,11 +8,19 @@
 #include "gp-loaders.h"
 
 /* Microsoft's exports never carry a DTD; refusing one up front removes entity
- * expansion and external subsets from the attack surface altogether. */
-static gboolean
-has_doctype(const char *text)
+ * expansion and external subsets from the attack surface altogether.
+ * Returns: the 1-based line of the first <!DOCTYPE, or 0 when there is none. */
+static guint
+doctype_line(const char *text)
 {
-  return strstr(text, "<!DOCTYPE") != NULL;
+  const char *at = strstr(text, "<!DOCTYPE");
+  guint line = 1;
+
+  if (at == NULL)
+    return 0;
+  for (const char *p = text; p < at; p++)
+    line += *p == '\n';
+  return line;
 }
 
 /* Errors are read back with xmlCtxtGetLastError(); this keeps libxml2 from
@@ -57,6 +65,7 @@ gp_xml_parse(const char *data, gsize len, const char *file, GError **error)
 {
   g_autofree char *text = gp_text_decode(data, len, file, NULL, error);
   gsize text_len;
+  guint doctype;
 
   if (!text)
     return NULL;
@@ -65,8 +74,8 @@ gp_xml_parse(const char *data, gsize len, const char *file, GError **error)
     gp_set_load_error(error, GP_LOAD_ERROR_LIMIT, file, 0, "XML file over 2 GiB");
     return NULL;
   }
-  if (has_doctype(text)) {
-    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, file, 0,
+  if ((doctype = doctype_line(text)) > 0) {
+    gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, file, doctype,
                       "has a <!DOCTYPE> declaration; Group Policy exports have none, so it is "
                       "refused (no DTD or entity is ever loaded)");
     return NULL;

@@ -109,13 +109,15 @@ gp_som_set_gplink(GpSom *som, const char *raw, GPtrArray *diags, const char *fil
   LinkContext ctx = { diags, file, line };
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
 
-  /* @raw may be som->gplink_raw itself: free the old value only after copying. */
-  g_autofree char *old_raw = g_steal_pointer(&som->gplink_raw);
+  /* @raw may be som->gplink_raw itself: free the old value only after copying,
+   * and parse the copy. */
+  char *old_raw = som->gplink_raw;
 
   som->gplink_raw = g_strdup(raw);
+  g_free(old_raw);
   g_ptr_array_set_size(som->links, 0);
-  if (raw)
-    split_entries(raw, parsed, &ctx);
+  if (som->gplink_raw)
+    split_entries(som->gplink_raw, parsed, &ctx);
   /* The last entry in the string is link order 1 (precedence-rules.md 1.4): walk
    * from the end so som->links ends up sorted by link order. */
   for (guint i = parsed->len; i > 0; i--) {

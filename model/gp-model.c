@@ -21,6 +21,8 @@ struct _GpModel {
   GHashTable *computers_by_dn;
   GPtrArray *groups; /* GpGroup* (owned) */
   GHashTable *groups_by_dn;
+  GPtrArray *users; /* GpUser* (owned) */
+  GHashTable *users_by_dn;
   GPtrArray *wmi_filters; /* GpWmiFilter* (owned) */
   GHashTable *wmi_filters_by_id;
   GPtrArray *subnets; /* GpSubnet* (owned) */
@@ -343,6 +345,16 @@ group_free(GpGroup *group)
 }
 
 static void
+user_free(GpUser *user)
+{
+  g_free(user->dn);
+  g_free(user->sid);
+  g_free(user->name);
+  g_ptr_array_unref(user->member_of);
+  g_free(user);
+}
+
+static void
 wmi_filter_free(GpWmiFilter *filter)
 {
   g_free(filter->id);
@@ -398,6 +410,8 @@ gp_model_new(void)
   model->computers_by_dn = index_new();
   model->groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
   model->groups_by_dn = index_new();
+  model->users = g_ptr_array_new_with_free_func((GDestroyNotify)user_free);
+  model->users_by_dn = index_new();
   model->wmi_filters = g_ptr_array_new_with_free_func((GDestroyNotify)wmi_filter_free);
   model->wmi_filters_by_id = index_new();
   model->subnets = g_ptr_array_new_with_free_func((GDestroyNotify)subnet_free);
@@ -424,6 +438,8 @@ gp_model_free(GpModel *model)
   g_ptr_array_unref(model->computers);
   g_hash_table_unref(model->groups_by_dn);
   g_ptr_array_unref(model->groups);
+  g_hash_table_unref(model->users_by_dn);
+  g_ptr_array_unref(model->users);
   g_hash_table_unref(model->wmi_filters_by_id);
   g_ptr_array_unref(model->wmi_filters);
   g_ptr_array_unref(model->subnets);
@@ -738,6 +754,25 @@ gp_model_find_computers(const GpModel *model, const char *name)
   return found;
 }
 
+gboolean
+gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
+{
+  g_autofree char *old_key = gp_dn_normalize(computer->dn);
+  g_autofree char *new_key = gp_dn_normalize(new_dn);
+  GpComputer *there = g_hash_table_lookup(model->computers_by_dn, new_key);
+
+  if (there && there != computer)
+    return FALSE;
+  if (g_hash_table_lookup(model->computers_by_dn, old_key) == computer)
+    g_hash_table_remove(model->computers_by_dn, old_key);
+  g_hash_table_replace(model->computers_by_dn, g_steal_pointer(&new_key), computer);
+  g_free(computer->dn);
+  computer->dn = g_strdup(new_dn);
+  g_free(computer->cn);
+  computer->cn = gp_dn_first_value(new_dn);
+  return TRUE;
+}
+
 /* ------------------------------------------------- groups, WMI, subnets */
 
 GpGroup *
@@ -781,6 +816,43 @@ gp_model_groups(const GpModel *model)
 {
   return model->groups;
 }
+
+/* ------------------------------------------------------------------ users */
+
+GpUser *
+gp_model_ensure_user(GpModel *model, const char *dn)
+{
+  g_autofree char *key = gp_dn_normalize(dn);
+  GpUser *user = g_hash_table_lookup(model->users_by_dn, key);
+
+  if (user)
+    return user;
+  user = g_new0(GpUser, 1);
+  user->dn = g_strdup(dn);
+  user->member_of = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(model->users, user);
+  g_hash_table_insert(model->users_by_dn, g_steal_pointer(&key), user);
+  return user;
+}
+
+const GpUser *
+gp_model_find_user_sid(const GpModel *model, const char *sid)
+{
+  for (guint i = 0; sid && i < model->users->len; i++) {
+    const GpUser *user = g_ptr_array_index(model->users, i);
+    if (user->sid && g_ascii_strcasecmp(user->sid, sid) == 0)
+      return user;
+  }
+  return NULL;
+}
+
+const GPtrArray *
+gp_model_users(const GpModel *model)
+{
+  return model->users;
+}
+
+/* ------------------------------------------------------------- users: end */
 
 GpWmiFilter *
 gp_model_ensure_wmi_filter(GpModel *model, const char *id)

@@ -270,6 +270,20 @@ typedef struct {
   GPtrArray *members;   /* char* DNs of its members */
 } GpGroup;
 
+/* ------------------------------------------------------------------ users */
+
+/* An account that logs on: a user or a (group) managed service account, for
+ * the tokens of accounts (gpsim token, can-impersonate). */
+typedef struct {
+  char *dn;
+  char *sid;                /* (nullable) */
+  char *name;               /* (nullable) sAMAccountName */
+  GPtrArray *member_of;     /* char* DNs of the groups it is a member of */
+  guint32 primary_group_id; /* 0 when absent (513, Domain Users, is the usual value) */
+} GpUser;
+
+/* ----------------------------------------------------------- users: end */
+
 /* A WMI filter (msWMI-Som). */
 typedef struct {
   char *id;    /* "{UPPER}" (msWMI-ID) */
@@ -354,6 +368,13 @@ const GpGroup *gp_model_find_group(const GpModel *model, const char *dn);
 const GpGroup *gp_model_find_group_sid(const GpModel *model, const char *sid);
 const GPtrArray *gp_model_groups(const GpModel *model);
 
+/* Users (accounts), keyed by normalised DN.  Returns: (transfer none) */
+GpUser *gp_model_ensure_user(GpModel *model, const char *dn);
+/* Returns: (nullable) (transfer none): the user with this SID, any case. */
+const GpUser *gp_model_find_user_sid(const GpModel *model, const char *sid);
+/* Returns: (transfer none): GpUser*, in the order they were added. */
+const GPtrArray *gp_model_users(const GpModel *model);
+
 /* WMI filters, keyed by id.  Returns: (transfer none) (nullable): NULL when @id
  * is not a GUID. */
 GpWmiFilter *gp_model_ensure_wmi_filter(GpModel *model, const char *id);
@@ -371,6 +392,10 @@ const GPtrArray *gp_model_computers(const GpModel *model);
 /* Matches cn, sAMAccountName (with or without '$'), dNSHostName or DN, any case.
  * Returns: (transfer container): the matching GpComputer*. */
 GPtrArray *gp_model_find_computers(const GpModel *model, const char *name);
+/* Gives @computer the DN @new_dn (a move to another OU or container), keeping
+ * the by-DN index right; its cn follows the new DN's first RDN.  Returns FALSE,
+ * changing nothing, when another computer already has @new_dn. */
+gboolean gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpModel, gp_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpPrincipal, gp_principal_free)

@@ -935,6 +935,63 @@ test_principals(void)
   }
 }
 
+/* Users and managed service accounts fill a GpUser (for the tokens of
+ * accounts); computers do not, and keep their own record. */
+static const char users_ldif[]
+    = "dn: CN=Alice,OU=Staff,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\n"
+      "objectClass: user\n"
+      "sAMAccountName: alice\n"
+      "objectSid:: " ALICE_SID_BASE64 "\n"
+      "primaryGroupID: 513\n"
+      "memberOf: CN=Web Admins,OU=Groups,DC=contoso,DC=com\n"
+      "memberOf: CN=Tier1,OU=Groups,DC=contoso,DC=com\n"
+      "\n"
+      "dn: CN=web-gmsa,CN=Managed Service Accounts,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: person\nobjectClass: organizationalPerson\n"
+      "objectClass: user\nobjectClass: computer\nobjectClass: msDS-GroupManagedServiceAccount\n"
+      "sAMAccountName: web-gmsa$\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1108\n"
+      "primaryGroupID: 515\n"
+      "memberOf: CN=Web Admins,OU=Groups,DC=contoso,DC=com\n"
+      "\n"
+      "dn: CN=WEB01,OU=Servers,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: user\nobjectClass: computer\n"
+      "sAMAccountName: WEB01$\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1109\n"
+      "\n"
+      "dn: CN=Web Admins,OU=Groups,DC=contoso,DC=com\n"
+      "objectClass: top\nobjectClass: group\n"
+      "sAMAccountName: Web Admins\n"
+      "objectSid: S-1-5-21-1111-2222-3333-1107\n";
+
+static void
+test_users_for_tokens(void)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = load_ok(users_ldif, diags);
+  const GpUser *alice = gp_model_find_user_sid(model, "s-1-5-21-1111-2222-3333-1105");
+  const GpUser *gmsa = gp_model_find_user_sid(model, "S-1-5-21-1111-2222-3333-1108");
+
+  CU_ASSERT_EQUAL(gp_model_users(model)->len, 2);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(alice);
+  GP_ASSERT_STR(alice->dn, "CN=Alice,OU=Staff,DC=contoso,DC=com");
+  GP_ASSERT_STR(alice->name, "alice");
+  CU_ASSERT_EQUAL(alice->primary_group_id, 513);
+  CU_ASSERT_EQUAL_FATAL(alice->member_of->len, 2);
+  GP_ASSERT_STR(alice->member_of->pdata[0], "CN=Web Admins,OU=Groups,DC=contoso,DC=com");
+  GP_ASSERT_STR(alice->member_of->pdata[1], "CN=Tier1,OU=Groups,DC=contoso,DC=com");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(gmsa);
+  GP_ASSERT_STR(gmsa->name, "web-gmsa$");
+  CU_ASSERT_EQUAL(gmsa->primary_group_id, 515);
+  CU_ASSERT_EQUAL(gmsa->member_of->len, 1);
+  /* the principal directory still names them */
+  GP_ASSERT_STR(gp_model_principal_name(model, alice->sid), "CONTOSO\\alice");
+  CU_ASSERT_PTR_NULL(gp_model_find_user_sid(model, "S-1-5-21-1111-2222-3333-1109"));
+  CU_ASSERT_EQUAL(gp_model_computers(model)->len, 1);
+  CU_ASSERT_EQUAL(diags->len, 0);
+}
+
 static void
 test_cross_ref_sets_netbios_name(void)
 {
@@ -1386,6 +1443,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_bad_integers),
   GP_TEST(test_bad_gpoptions),
   GP_TEST(test_principals),
+  GP_TEST(test_users_for_tokens),
   GP_TEST(test_cross_ref_sets_netbios_name),
   GP_TEST(test_attribute_names_any_case),
   GP_TEST(test_blank_line_variants),
