@@ -11,7 +11,6 @@
  * rights objects of "gpsim.explain/1".
  */
 #include <json-glib/json-glib.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "gp-cli.h"
