@@ -4,7 +4,7 @@
  * produced: no I/O, no printing, no globals.  loaders/gp-baseline.c reads the
  * baseline file format into the types below; cli/ renders what comes out.
  *
- * Baseline: rules "only these principals may hold RIGHT", each with a scope:
+ * Baselines (model/gp-baseline.h): rules "only these principals may hold RIGHT", each with a scope:
  *   any < role (domain-controller, member-server, client, standalone)
  *       < marked NAME (computers a "mark NAME = OU DN | computer" line marks)
  *       < ou DN (computers under that DN; a deeper DN is more specific).
@@ -24,60 +24,10 @@
 
 #include <glib.h>
 
+#include "gp-baseline.h"
 #include "gp-engine.h"
 
 G_BEGIN_DECLS
-
-/* ------------------------------------------------------------- baselines */
-
-typedef enum {
-  GP_SCOPE_ANY,
-  GP_SCOPE_ROLE,   /* @role */
-  GP_SCOPE_MARKED, /* @value is the mark's name */
-  GP_SCOPE_OU,     /* @value is a DN: computers under it */
-} GpScopeKind;
-
-typedef struct {
-  GpScopeKind scope;
-  GpRole role;        /* GP_SCOPE_ROLE */
-  char *scope_value;  /* (nullable) mark name or DN */
-  char *right;        /* canonical constant */
-  gboolean add;       /* "+=": adds to the list the less specific scopes give */
-  GPtrArray *allowed; /* GpPrincipal* (owned); empty with !add means nobody */
-  char *file;         /* (nullable) */
-  guint line;
-} GpBaselineRule;
-
-/* "mark NAME = TARGET": TARGET is a DN (computers under it) or a computer name
- * (cn, sAMAccountName with or without '$', dNSHostName). */
-typedef struct {
-  char *name;
-  char *target;
-  char *file; /* (nullable) */
-  guint line;
-} GpBaselineMark;
-
-typedef struct _GpBaseline GpBaseline;
-struct _GpBaseline {
-  GPtrArray *rules; /* GpBaselineRule* (owned), in reading order */
-  GPtrArray *marks; /* GpBaselineMark* (owned) */
-};
-
-GpBaseline *gp_baseline_new(void);
-void gp_baseline_free(GpBaseline *baseline);
-/* Returns: (transfer full): a rule with an empty allowed list. */
-GpBaselineRule *gp_baseline_rule_new(GpScopeKind scope, GpRole role, const char *scope_value,
-                                     const char *right, gboolean add, const char *file, guint line);
-void gp_baseline_rule_free(GpBaselineRule *rule);
-/* Takes ownership of @rule. */
-void gp_baseline_add_rule(GpBaseline *baseline, GpBaselineRule *rule);
-void gp_baseline_add_mark(GpBaseline *baseline, const char *name, const char *target,
-                          const char *file, guint line);
-/* Returns: (transfer full): "[member-server]", "[ou DN]", "[marked iis]", "[any]". */
-char *gp_baseline_scope_label(const GpBaselineRule *rule);
-/* Returns: (transfer full): the rule as a baseline line with its section and
- * place: "[member-server] SeDebugPrivilege = *S-1-5-32-544 (baseline.txt:12)". */
-char *gp_baseline_rule_describe(const GpBaselineRule *rule);
 
 /* A holder the baseline does not allow. */
 typedef struct {
@@ -192,9 +142,6 @@ void gp_who_has_entry_free(GpWhoHasEntry *entry);
  * by computer, then in the result's right order. */
 GPtrArray *gp_audit_who_has(const GpModel *model, const GPtrArray *results,
                             const char *principal_sid, const char *const *rights);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpBaseline, gp_baseline_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpBaselineRule, gp_baseline_rule_free)
 
 G_END_DECLS
 

@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "gp-audit.h"
+#include "gp-baseline.h"
 #include "gp-loaders.h"
 #include "gp-names.h"
 

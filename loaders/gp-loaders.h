@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "gp-model.h"
+#include "gp-baseline.h"
 #include "gp-rsop.h"
 
 G_BEGIN_DECLS
@@ -180,11 +181,11 @@ gboolean gp_data_load_sids(const char *path, GpModel *model, GError **error);
 /* ------------------------------------------------------ audit baselines */
 
 /* The baseline of `gpsim audit`: loaders/gp-baseline.c has the format, and
- * engine/gp-audit.h the types and how rules combine.  Rights are checked
+ * model/gp-baseline.h the types (engine/gp-audit.h how rules combine).  Rights are checked
  * against @model's catalogue (constants or display names); "include builtin"
  * reads @builtin_path (nullable: then it is an error).  Errors
  * (GP_LOAD_ERROR) name FILE:LINE.  Returns: (transfer full) (nullable) */
-typedef struct _GpBaseline GpBaseline;
+
 GpBaseline *gp_baseline_load_from_data(const char *data, gsize len, const char *file,
                                        const char *builtin_path, const GpModel *model,
                                        GError **error);
