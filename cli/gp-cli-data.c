@@ -331,8 +331,8 @@ parse_max_file_size(const char *text, const char *what, guint64 *out, GError **e
 static gboolean
 for_each_input(const GpCliOptions *options, gboolean (*fn)(const char *, gpointer), gpointer data)
 {
-  char **lists[] = { options->ldif,     options->gpreport, options->gpinheritance,
-                     options->input,    options->sysvol,   options->backup };
+  char **lists[] = { options->ldif,  options->gpreport, options->gpinheritance,
+                     options->input, options->sysvol,   options->backup };
   const char *singles[] = { options->rsop, options->local };
 
   for (gsize k = 0; k < G_N_ELEMENTS(lists); k++)
@@ -346,8 +346,8 @@ for_each_input(const GpCliOptions *options, gboolean (*fn)(const char *, gpointe
 }
 
 typedef struct {
-  char *output;      /* --output, made absolute */
-  gboolean exists;   /* and then @st is its status */
+  char *output;    /* --output, made absolute */
+  gboolean exists; /* and then @st is its status */
   GStatBuf st;
   const char *input; /* the input it is or lies in, once found */
 } OutputCheck;
@@ -439,16 +439,14 @@ input_size_ok(const char *path, gpointer data)
   if (!g_file_test(path, G_FILE_TEST_EXISTS) || g_file_test(path, G_FILE_TEST_IS_DIR))
     return TRUE;
   return gp_check_input_file(path, check->limit == G_MAXUINT64 ? 0 : check->limit,
-                             GP_FILE_CHECK_DEFAULT, "raise it with --max-file-size",
-                             check->error);
+                             GP_FILE_CHECK_DEFAULT, "raise it with --max-file-size", check->error);
 }
 
 static gboolean
 check_input_sizes(const GpCliOptions *options, GError **error)
 {
-  SizeCheck check = { options->max_file_bytes ? options->max_file_bytes
-                                              : GP_CLI_DEFAULT_MAX_FILE_SIZE,
-                      error };
+  SizeCheck check
+      = { options->max_file_bytes ? options->max_file_bytes : GP_CLI_DEFAULT_MAX_FILE_SIZE, error };
 
   return for_each_input(options, input_size_ok, &check);
 }
@@ -506,4 +504,36 @@ gp_cli_print_diags(const GPtrArray *diags)
     g_autofree char *shown = gp_cli_printable(line);
     fprintf(stderr, "gpsim: %s\n", shown);
   }
+}
+
+/* Every right of the catalogue, for rights no GPO defines (role defaults) too. */
+static GStrv
+catalogue_rights(const GpModel *model)
+{
+  const GPtrArray *catalogue = gp_model_rights(model);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+  for (guint i = 0; i < catalogue->len; i++)
+    g_strv_builder_add(builder, ((const GpRightInfo *)g_ptr_array_index(catalogue, i))->constant);
+  return g_strv_builder_end(builder);
+}
+
+GPtrArray *
+gp_cli_evaluate_all(const GpCliData *data, const GpCliOptions *options, GError **error)
+{
+  g_auto(GStrv) all = catalogue_rights(data->model);
+  GpEngineOptions engine = gp_cli_engine_options(options, data);
+  const GPtrArray *computers = gp_model_computers(data->model);
+  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)gp_result_free);
+
+  if (!options->rights)
+    engine.rights = (const char *const *)all;
+  for (guint i = 0; i < computers->len; i++) {
+    GpResult *result
+        = gp_engine_evaluate(data->model, g_ptr_array_index(computers, i), &engine, error);
+    if (!result)
+      return NULL;
+    g_ptr_array_add(results, result);
+  }
+  return g_steal_pointer(&results);
 }

@@ -38,7 +38,7 @@ typedef struct {
   /* input size limit (README "Security"): --max-file-size as given, and the
    * limit gp_cli_check_options() resolves from it, $GPSIM_MAX_FILE_SIZE or the
    * default; 0 until resolved, G_MAXUINT64 for no limit */
-  char *max_file_size;    /* (nullable) */
+  char *max_file_size; /* (nullable) */
   guint64 max_file_bytes;
   char *ip;             /* (nullable) --ip: site from the subnets */
   char *ou;             /* (nullable) --ou DN: pretend the computer sits there */
@@ -125,6 +125,12 @@ gboolean gp_cli_check_options(GpCliOptions *options, GError **error);
 /* Resolves the modeling options against the loaded data: --add-group names to
  * SIDs, --wmi filter names to ids.  Unknown names are usage errors. */
 gboolean gp_cli_resolve_modeling(const GpCliOptions *options, GpCliData *data, GError **error);
+
+/* Evaluates every computer of the data for --right, or for every right of the
+ * catalogue (role defaults included).  Returns: (transfer full) (nullable):
+ * GpResult* in the model's computer order. */
+GPtrArray *gp_cli_evaluate_all(const GpCliData *data, const GpCliOptions *options,
+                               GError **error);
 
 /* Fills GpEngineOptions from the command line and what gp_cli_resolve_modeling found. */
 GpEngineOptions gp_cli_engine_options(const GpCliOptions *options, const GpCliData *data);

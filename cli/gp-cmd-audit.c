@@ -28,39 +28,6 @@ gp_cmd_audit_options(GOptionContext *context, GpCliOptions *options)
   g_option_context_add_main_entries(context, entries, NULL);
 }
 
-/* Every right of the catalogue, for rights no GPO defines (role defaults) too. */
-static GStrv
-catalogue_rights(const GpModel *model)
-{
-  const GPtrArray *catalogue = gp_model_rights(model);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-
-  for (guint i = 0; i < catalogue->len; i++)
-    g_strv_builder_add(builder, ((const GpRightInfo *)g_ptr_array_index(catalogue, i))->constant);
-  return g_strv_builder_end(builder);
-}
-
-/* Returns: (transfer full) (nullable): GpResult* of every computer. */
-static GPtrArray *
-evaluate_all(const GpCliData *data, const GpCliOptions *options, GError **error)
-{
-  g_auto(GStrv) all = catalogue_rights(data->model);
-  GpEngineOptions engine = gp_cli_engine_options(options, data);
-  const GPtrArray *computers = gp_model_computers(data->model);
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)gp_result_free);
-
-  if (!options->rights)
-    engine.rights = (const char *const *)all;
-  for (guint i = 0; i < computers->len; i++) {
-    GpResult *result
-        = gp_engine_evaluate(data->model, g_ptr_array_index(computers, i), &engine, error);
-    if (!result)
-      return NULL;
-    g_ptr_array_add(results, result);
-  }
-  return g_steal_pointer(&results);
-}
-
 /* The built-in baseline, or --baseline (which may "include builtin"). */
 static GpBaseline *
 load_baseline(const GpCliOptions *options, const GpModel *model, char **out_path, GError **error)
@@ -345,7 +312,7 @@ static gboolean
 run_audit(const GpCliData *data, const GpCliOptions *options, const GpBaseline *baseline,
           Audit *audit, GError **error)
 {
-  if (!(audit->results = evaluate_all(data, options, error)))
+  if (!(audit->results = gp_cli_evaluate_all(data, options, error)))
     return FALSE;
   audit->findings = g_ptr_array_new_with_free_func((GDestroyNotify)gp_audit_finding_free);
   for (guint i = 0; i < audit->results->len; i++) {

@@ -28,39 +28,6 @@ gp_cmd_who_has_options(GOptionContext *context, GpCliOptions *options)
   g_option_context_add_main_entries(context, entries, NULL);
 }
 
-/* Every right of the catalogue, for rights no GPO defines (role defaults) too. */
-static GStrv
-catalogue_rights(const GpModel *model)
-{
-  const GPtrArray *catalogue = gp_model_rights(model);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
-
-  for (guint i = 0; i < catalogue->len; i++)
-    g_strv_builder_add(builder, ((const GpRightInfo *)g_ptr_array_index(catalogue, i))->constant);
-  return g_strv_builder_end(builder);
-}
-
-/* Returns: (transfer full) (nullable): GpResult* of every computer. */
-static GPtrArray *
-evaluate_all(const GpCliData *data, const GpCliOptions *options, GError **error)
-{
-  g_auto(GStrv) all = catalogue_rights(data->model);
-  GpEngineOptions engine = gp_cli_engine_options(options, data);
-  const GPtrArray *computers = gp_model_computers(data->model);
-  g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)gp_result_free);
-
-  if (!options->rights)
-    engine.rights = (const char *const *)all;
-  for (guint i = 0; i < computers->len; i++) {
-    GpResult *result
-        = gp_engine_evaluate(data->model, g_ptr_array_index(computers, i), &engine, error);
-    if (!result)
-      return NULL;
-    g_ptr_array_add(results, result);
-  }
-  return g_steal_pointer(&results);
-}
-
 /* "*S-1-5-6", "S-1-5-6", "CONTOSO\svc-legacy", "svc-legacy", or a computer's name. */
 static char *
 resolve_principal(const GpModel *model, const char *text, GError **error)
@@ -383,7 +350,7 @@ gp_cmd_who_has(GpCliOptions *options, char **positionals)
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
   if (!(w.sid = resolve_principal(data.model, options->principal, &error))
-      || !(w.results = evaluate_all(&data, options, &error)))
+      || !(w.results = gp_cli_evaluate_all(&data, options, &error)))
     return gp_cli_fail(GP_EXIT_USAGE, error->message);
   w.name = gp_model_principal_name(data.model, w.sid);
   w.entries = gp_audit_who_has(data.model, w.results, w.sid, NULL);
