@@ -129,6 +129,13 @@ load_reference(GpModel *model, GError **error)
   return gp_data_load_rights(rights, model, error) && gp_data_load_sids(sids, model, error);
 }
 
+/* g_ptr_array_sort hands the comparator pointers to the elements. */
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The bundled lab: every *.ldif in it and its sysvol/ folder. */
 static gboolean
 load_lab(const char *lab_dir, GpCliData *data, GError **error)
@@ -143,7 +150,7 @@ load_lab(const char *lab_dir, GpCliData *data, GError **error)
   while ((name = g_dir_read_name(dir)))
     if (g_str_has_suffix(name, ".ldif"))
       g_ptr_array_add(ldifs, g_build_filename(lab_dir, name, NULL));
-  g_ptr_array_sort(ldifs, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort(ldifs, compare_paths);
   for (guint i = 0; i < ldifs->len; i++)
     if (!gp_ldif_load_file(g_ptr_array_index(ldifs, i), data->model, data->diags, error))
       return FALSE;

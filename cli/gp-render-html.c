@@ -117,7 +117,8 @@ som_kind_label(const GpSom *som)
   return "ou";
 }
 
-/* The rights @entry wins, "SeA, SeB", or NULL. */
+/* The rights @entry wins ("SeA, SeB"), the ones the local layer decides when
+ * @entry is NULL, or NULL for none. */
 static char *
 rights_won(const GpResult *result, const GpGpoEntry *entry)
 {
@@ -188,7 +189,9 @@ static void
 add_link_fate(xmlNodePtr li, const GpResult *result, const GpGpoEntry *entry)
 {
   g_autofree char *won = entry ? rights_won(result, entry) : NULL;
-  g_autofree char *fate = entry && !entry->applied ? fate_text(entry) : NULL;
+  g_autofree char *fate = entry && !entry->applied && entry->reason != GP_REASON_LINK_DISABLED
+                              ? fate_text(entry)
+                              : NULL;
   g_autofree char *wins = won ? g_strconcat("wins ", won, NULL) : NULL;
 
   if (!entry)
@@ -254,24 +257,12 @@ add_som(xmlNodePtr ul, const GpResult *result, const GpSom *som)
   return element(li, "ul", NULL, NULL);
 }
 
-static const GpGpoEntry *
-local_entry(const GpResult *result)
-{
-  for (guint i = 0; i < result->entries->len; i++) {
-    const GpGpoEntry *entry = g_ptr_array_index(result->entries, i);
-    if (entry->is_local)
-      return entry;
-  }
-  return NULL;
-}
-
 static void
 add_computer_leaf(xmlNodePtr ul, const GpResult *result)
 {
   xmlNodePtr li = element(ul, "li", "som", NULL);
   xmlNodePtr head = element(li, "div", "som-head", NULL);
-  const GpGpoEntry *local = local_entry(result);
-  g_autofree char *won = local ? rights_won(result, local) : NULL;
+  g_autofree char *won = rights_won(result, NULL);
   xmlNodePtr links = element(li, "ul", "links", NULL);
   xmlNodePtr item = element(links, "li", "link", NULL);
 

@@ -9,9 +9,13 @@
  * Exit codes: 0 success, 1 usage error, 2 input error, 3 internal error,
  * 4 verify found a mismatch.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "gp-cli.h"
 
@@ -286,33 +290,169 @@ run_explain(GpCliOptions *options, char **positionals)
   return gp_cli_emit(options, out);
 }
 
+/* ------------------------------------------------------------------- rsop
+ *
+ * Every computer's line goes to the output as soon as it is written (stdout,
+ * or a temporary file renamed onto --output at the end), so the output is
+ * never held whole.  With jsonl, computers of one class (gp_engine_cache_head)
+ * share the tail of their line, rendered once. */
+
+typedef struct {
+  FILE *fp;
+  char *tmp_path; /* (nullable) the temporary file behind --output */
+  gint64 started;
+  gint64 last_shown;
+  gboolean terminal;
+} RsopOutput;
+
+static gboolean
+rsop_output_open(const GpCliOptions *options, RsopOutput *out, GError **error)
+{
+  int fd;
+
+  out->started = g_get_monotonic_time();
+  out->terminal = isatty(fileno(stderr));
+  if (!options->output) {
+    out->fp = stdout;
+  } else {
+    out->tmp_path = g_strdup_printf("%s.XXXXXX", options->output);
+    fd = g_mkstemp(out->tmp_path);
+    if (fd < 0 || !(out->fp = fdopen(fd, "wb"))) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "cannot write %s: %s",
+                  options->output, g_strerror(errno));
+      g_clear_pointer(&out->tmp_path, g_free);
+      return FALSE;
+    }
+  }
+  setvbuf(out->fp, NULL, _IOFBF, 1u << 20);
+  return TRUE;
+}
+
+/* Flushes and, for --output, renames the temporary file into place (or removes it). */
+static int
+rsop_output_close(const GpCliOptions *options, RsopOutput *out, gboolean ok)
+{
+  gboolean written = fflush(out->fp) == 0 && !ferror(out->fp);
+
+  if (!out->tmp_path)
+    return !ok ? GP_EXIT_USAGE : written ? GP_EXIT_OK
+                                         : gp_cli_fail(GP_EXIT_INPUT, "cannot write standard output");
+  written = fclose(out->fp) == 0 && written;
+  if (ok && written && g_rename(out->tmp_path, options->output) == 0) {
+    g_free(out->tmp_path);
+    return GP_EXIT_OK;
+  }
+  g_unlink(out->tmp_path);
+  g_free(out->tmp_path);
+  if (!ok)
+    return GP_EXIT_USAGE;
+  return gp_cli_fail(GP_EXIT_INPUT, "cannot write the --output file");
+}
+
+/* "gpsim: rsop 42% (420000/1000000 computers)" on a terminal, after a second. */
+static void
+rsop_progress(RsopOutput *out, guint done, guint total)
+{
+  gint64 now;
+
+  if (!out->terminal || (done % 1024 != 0 && done != total))
+    return;
+  now = g_get_monotonic_time();
+  if (now - out->started < G_USEC_PER_SEC || (now - out->last_shown < 200000 && done != total))
+    return;
+  out->last_shown = now;
+  fprintf(stderr, "\rgpsim: rsop %3u%% (%u/%u computers)%s", total ? done * 100u / total : 100u,
+          done, total, done == total ? "\n" : "");
+}
+
+static gboolean
+rsop_line(const GpCliData *data, GpEngineCache *cache, GPtrArray *tails,
+          const GpComputer *computer, GString *line, GError **error)
+{
+  g_autoptr(GpResult) head = NULL;
+  guint klass;
+
+  head = gp_engine_cache_head(cache, computer, &klass);
+  if (klass >= tails->len) {
+    g_autoptr(GpResult) full = gp_engine_cache_evaluate(cache, computer, error);
+    GString *tail = g_string_new(NULL);
+    if (!full) {
+      g_string_free(tail, TRUE);
+      return FALSE;
+    }
+    gp_render_json_tail(data->model, full, tail);
+    g_ptr_array_add(tails, tail);
+  }
+  g_string_truncate(line, 0);
+  gp_render_json_head(head, line);
+  g_string_append_len(line, ((GString *)tails->pdata[klass])->str,
+                      (gssize)((GString *)tails->pdata[klass])->len);
+  return TRUE;
+}
+
+static gboolean
+rsop_text(const GpCliData *data, const GpCliOptions *options, GpEngineCache *cache,
+          const GpComputer *computer, guint index, GString *line, GError **error)
+{
+  g_autoptr(GpResult) result = gp_engine_cache_evaluate(cache, computer, error);
+
+  (void)options;
+  if (!result)
+    return FALSE;
+  g_string_truncate(line, 0);
+  if (index > 0)
+    g_string_append(line, "\n" GP_CLI_RULE "\n\n");
+  gp_render_text_explain(data->model, result, line);
+  return TRUE;
+}
+
+static gboolean
+rsop_all(const GpCliData *data, const GpCliOptions *options, RsopOutput *out, GError **error)
+{
+  GpEngineOptions engine = gp_cli_engine_options(options, data);
+  g_autoptr(GpEngineCache) cache = gp_engine_cache_new(data->model, &engine);
+  g_autoptr(GPtrArray) tails = g_ptr_array_new_with_free_func((GDestroyNotify)g_autoptr_cleanup_gstring_free);
+  g_autoptr(GString) line = g_string_sized_new(65536);
+  const GPtrArray *computers = gp_model_computers(data->model);
+  gboolean text = g_strcmp0(options->format, "text") == 0;
+
+  for (guint i = 0; i < computers->len; i++) {
+    const GpComputer *computer = g_ptr_array_index(computers, i);
+    if (!(text ? rsop_text(data, options, cache, computer, i, line, error)
+               : rsop_line(data, cache, tails, computer, line, error)))
+      return FALSE;
+    fwrite(line->str, 1, line->len, out->fp);
+    rsop_progress(out, i + 1, computers->len);
+  }
+  return TRUE;
+}
+
 static int
 run_rsop(GpCliOptions *options, char **positionals)
 {
   g_auto(GpCliData) data = { 0 };
-  g_autoptr(GString) out = g_string_new(NULL);
   g_autoptr(GError) error = NULL;
-  const GPtrArray *computers;
+  RsopOutput out = { 0 };
   int status;
+  gboolean ok;
 
   (void)positionals;
   if (!gp_cli_check_format(options, "rsop", "jsonl", "text"))
     return GP_EXIT_USAGE;
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
-  computers = gp_model_computers(data.model);
-  for (guint i = 0; i < computers->len; i++) {
-    if (i > 0 && g_strcmp0(options->format, "text") == 0)
-      g_string_append(out, "\n" GP_CLI_RULE "\n\n");
-    if (!render_one(&data, options, g_ptr_array_index(computers, i), out, &error))
-      return gp_cli_fail(GP_EXIT_USAGE, error->message);
-  }
-  return gp_cli_emit(options, out);
+  if (!rsop_output_open(options, &out, &error))
+    return gp_cli_fail(GP_EXIT_INPUT, error->message);
+  ok = rsop_all(&data, options, &out, &error);
+  status = rsop_output_close(options, &out, ok);
+  if (!ok)
+    return gp_cli_fail(GP_EXIT_USAGE, error->message);
+  return status;
 }
 
 static const Command commands[] = {
-  { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain,
-    FALSE, add_explain_entries },
+  { "explain", "explain the rights of one computer (--computer NAME)", "text", run_explain, FALSE,
+    add_explain_entries },
   { "rsop", "the result for every computer, one JSON object a line", "jsonl", run_rsop, FALSE,
     NULL },
   { "show", "what was read from the data: domains, SOMs, links, GPOs, rights", "text",
@@ -368,7 +508,8 @@ parse_command(const Command *command, int *argc, char ***argv, GpCliOptions *opt
   gp_cli_live_entries(context, options);
   if (command->add_options)
     command->add_options(context, options);
-  if (!g_option_context_parse(context, argc, argv, &error) || !gp_cli_check_options(options, &error))
+  if (!g_option_context_parse(context, argc, argv, &error)
+      || !gp_cli_check_options(options, &error))
     return gp_cli_fail(GP_EXIT_USAGE, error->message);
   if (*argc > 1 && !command->takes_positionals) {
     g_autofree char *message = g_strdup_printf("unexpected argument '%s'", (*argv)[1]);
