@@ -11,10 +11,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "gp-test.h"
-
-/* The exit status valgrind is told to use when it finds an error or a leak. */
-#define GP_TEST_WRAPPER_FAILURE 97
+#include "gp-test-cli.h"
 
 #define SVC_LEGACY_SID "S-1-5-21-1004336348-1177238915-682003330-1105"
 #define LEGACY_GUID    "{A1C0B7E2-5D1F-4C3A-9E61-0B2D5C7A1006}"
@@ -24,80 +21,17 @@
 
 /* ------------------------------------------------------------ running */
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear(Run *run)
-{
-  g_free(run->out);
-  g_free(run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-/* Runs gpsim with @args (NULL-terminated); GP_TEST_WRAPPER (valgrind...) prefixes it. */
-static void
-run_gpsim(Run *run, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) wrapper = NULL;
-  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
-  int wait_status = 0;
-
-  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
-    CU_FAIL_FATAL(error->message);
-  for (guint i = 0; wrapper && wrapper[i]; i++)
-    g_ptr_array_add(argv, wrapper[i]);
-  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, (gpointer)args[i]);
-  g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
-                    &run->err, &wait_status, &error))
-    CU_FAIL_FATAL(error->message);
-  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  if (run->status == GP_TEST_WRAPPER_FAILURE)
-    printf("\nthe wrapper found errors:\n%s\n", run->err);
-  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
-}
-
-static JsonNode *
-parse_json(const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data(parser, text, -1, &error)) {
-    CU_FAIL(error->message);
-    return NULL;
-  }
-  return json_node_copy(json_parser_get_root(parser));
-}
-
 /* Runs @args, checks the exit status and returns the parsed standard output. */
 static JsonNode *
 run_json(const char *const *args, int status)
 {
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   if (run.status != status)
     printf("\nstatus %d, stderr: %s\n", run.status, run.err);
   CU_ASSERT_EQUAL_FATAL(run.status, status);
-  return parse_json(run.out);
-}
-
-static const char *
-member_string(JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member(object, member);
-
-  return node && !JSON_NODE_HOLDS_NULL(node) ? json_node_get_string(node) : NULL;
+  return gp_test_json(run.out);
 }
 
 static JsonArray *
@@ -120,9 +54,10 @@ finding_lines(JsonNode *root)
     JsonObject *principal = json_object_get_object_member(f, "principal");
     JsonNode *by = json_object_get_member(f, "granted_by");
     const char *gpo
-        = JSON_NODE_HOLDS_NULL(by) ? "-" : member_string(json_node_get_object(by), "name");
-    g_string_append_printf(out, "%s %s %s %s\n", member_string(f, "computer"),
-                           member_string(f, "right"), member_string(principal, "sid"), gpo);
+        = JSON_NODE_HOLDS_NULL(by) ? "-" : gp_test_json_string(json_node_get_object(by), "name");
+    g_string_append_printf(out, "%s %s %s %s\n", gp_test_json_string(f, "computer"),
+                           gp_test_json_string(f, "right"), gp_test_json_string(principal, "sid"),
+                           gpo);
   }
   return g_string_free(out, FALSE);
 }
@@ -135,9 +70,9 @@ find_finding(JsonNode *root, const char *computer, const char *right, const char
   for (guint i = 0; i < json_array_get_length(findings); i++) {
     JsonObject *f = json_array_get_object_element(findings, i);
     JsonObject *principal = json_object_get_object_member(f, "principal");
-    if (g_strcmp0(member_string(f, "computer"), computer) == 0
-        && g_strcmp0(member_string(f, "right"), right) == 0
-        && g_strcmp0(member_string(principal, "sid"), sid) == 0)
+    if (g_strcmp0(gp_test_json_string(f, "computer"), computer) == 0
+        && g_strcmp0(gp_test_json_string(f, "right"), right) == 0
+        && g_strcmp0(gp_test_json_string(principal, "sid"), sid) == 0)
       return f;
   }
   return NULL;
@@ -151,18 +86,18 @@ test_audit_builtin_finds_svc_legacy(void)
   JsonObject *f = find_finding(root, "LEGACY01", "SeImpersonatePrivilege", SVC_LEGACY_SID);
   JsonObject *by;
 
-  GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.audit/1");
+  GP_ASSERT_STR(gp_test_json_string(json_node_get_object(root), "schema"), "gpsim.audit/1");
   CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-  GP_ASSERT_STR(member_string(json_object_get_object_member(f, "principal"), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_object_get_object_member(f, "principal"), "name"),
                 "CONTOSO\\svc-legacy");
-  CU_ASSERT_TRUE(g_str_has_prefix(member_string(f, "rule"),
+  CU_ASSERT_TRUE(g_str_has_prefix(gp_test_json_string(f, "rule"),
                                   "[member-server] SeImpersonatePrivilege = *S-1-5-32-544, "
                                   "*S-1-5-19, *S-1-5-20, *S-1-5-6 (baseline.txt:"));
-  GP_ASSERT_STR(member_string(f, "source"), "gpo");
+  GP_ASSERT_STR(gp_test_json_string(f, "source"), "gpo");
   by = json_object_get_object_member(f, "granted_by");
-  GP_ASSERT_STR(member_string(by, "guid"), LEGACY_GUID);
-  GP_ASSERT_STR(member_string(by, "name"), "Legacy App Rights");
-  GP_ASSERT_STR(member_string(by, "som"), LEGACY_OU);
+  GP_ASSERT_STR(gp_test_json_string(by, "guid"), LEGACY_GUID);
+  GP_ASSERT_STR(gp_test_json_string(by, "name"), "Legacy App Rights");
+  GP_ASSERT_STR(gp_test_json_string(by, "som"), LEGACY_OU);
   /* strict: IIS_IUSRS is not allowed on member servers unless marked IIS */
   CU_ASSERT_PTR_NOT_NULL(find_finding(root, "WEB01", "SeImpersonatePrivilege", IIS_IUSRS));
   CU_ASSERT_PTR_NOT_NULL(find_finding(root, "WEB02", "SeImpersonatePrivilege", IIS_IUSRS));
@@ -242,10 +177,10 @@ lint_lines(JsonNode *root)
     JsonObject *l = json_array_get_object_element(lint, i);
     JsonNode *gpo = json_object_get_member(l, "gpo");
     const char *name
-        = JSON_NODE_HOLDS_NULL(gpo) ? NULL : member_string(json_node_get_object(gpo), "name");
+        = JSON_NODE_HOLDS_NULL(gpo) ? NULL : gp_test_json_string(json_node_get_object(gpo), "name");
     const char *guid
-        = JSON_NODE_HOLDS_NULL(gpo) ? NULL : member_string(json_node_get_object(gpo), "guid");
-    g_string_append_printf(out, "%s %s\n", member_string(l, "kind"),
+        = JSON_NODE_HOLDS_NULL(gpo) ? NULL : gp_test_json_string(json_node_get_object(gpo), "guid");
+    g_string_append_printf(out, "%s %s\n", gp_test_json_string(l, "kind"),
                            name   ? name
                            : guid ? guid
                                   : "-");
@@ -272,9 +207,9 @@ static void
 test_audit_text(void)
 {
   const char *args[] = { "audit", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, EXIT_FINDINGS);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "\nLEGACY01 (member-server): "));
   CU_ASSERT_PTR_NOT_NULL(
@@ -304,9 +239,9 @@ test_audit_baseline_errors(void)
     char *path = baseline_errors[i].baseline ? write_baseline(baseline_errors[i].baseline, &dir)
                                              : g_strdup("/nonexistent/baseline.txt");
     const char *args[] = { "audit", "--baseline", path, NULL };
-    g_auto(Run) run = { 0 };
+    g_auto(GpTestRun) run = { 0 };
 
-    run_gpsim(&run, args);
+    gp_test_run(&run, args);
     CU_ASSERT_EQUAL(run.status, baseline_errors[i].status);
     CU_ASSERT_PTR_NOT_NULL(strstr(run.err, baseline_errors[i].stderr_has));
     CU_ASSERT_STRING_EQUAL(run.out, "");
@@ -326,8 +261,8 @@ find_entry(JsonNode *root, const char *computer, const char *right)
 
   for (guint i = 0; i < json_array_get_length(entries); i++) {
     JsonObject *e = json_array_get_object_element(entries, i);
-    if (g_strcmp0(member_string(e, "computer"), computer) == 0
-        && g_strcmp0(member_string(e, "right"), right) == 0)
+    if (g_strcmp0(gp_test_json_string(e, "computer"), computer) == 0
+        && g_strcmp0(gp_test_json_string(e, "right"), right) == 0)
       return e;
   }
   return NULL;
@@ -340,8 +275,8 @@ removal_plan(JsonObject *entry, const char *kind)
 
   for (guint i = 0; i < json_array_get_length(removals); i++) {
     JsonObject *r = json_array_get_object_element(removals, i);
-    if (g_strcmp0(member_string(r, "kind"), kind) == 0)
-      return member_string(r, "plan");
+    if (g_strcmp0(gp_test_json_string(r, "kind"), kind) == 0)
+      return gp_test_json_string(r, "plan");
   }
   return NULL;
 }
@@ -356,9 +291,9 @@ granted_lines(JsonNode *root)
   for (guint i = 0; i < json_array_get_length(entries); i++) {
     JsonObject *e = json_array_get_object_element(entries, i);
     JsonObject *via = json_array_get_object_element(json_object_get_array_member(e, "via"), 0);
-    if (g_strcmp0(member_string(via, "kind"), "well-known") != 0)
-      g_string_append_printf(out, "%s %s %s\n", member_string(e, "computer"),
-                             member_string(e, "right"), member_string(via, "kind"));
+    if (g_strcmp0(gp_test_json_string(via, "kind"), "well-known") != 0)
+      g_string_append_printf(out, "%s %s %s\n", gp_test_json_string(e, "computer"),
+                             gp_test_json_string(e, "right"), gp_test_json_string(via, "kind"));
   }
   return g_string_free(out, FALSE);
 }
@@ -372,13 +307,13 @@ test_who_has_svc_legacy(void)
   JsonObject *principal = json_object_get_object_member(json_node_get_object(root), "principal");
   g_autofree char *granted = granted_lines(root);
 
-  GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.who-has/1");
-  GP_ASSERT_STR(member_string(principal, "sid"), SVC_LEGACY_SID);
-  GP_ASSERT_STR(member_string(principal, "name"), "CONTOSO\\svc-legacy");
+  GP_ASSERT_STR(gp_test_json_string(json_node_get_object(root), "schema"), "gpsim.who-has/1");
+  GP_ASSERT_STR(gp_test_json_string(principal, "sid"), SVC_LEGACY_SID);
+  GP_ASSERT_STR(gp_test_json_string(principal, "name"), "CONTOSO\\svc-legacy");
   GP_ASSERT_STR(granted, "LEGACY01 SeImpersonatePrivilege direct\n"
                          "LEGACY01 SeServiceLogonRight direct\n");
   CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-  GP_ASSERT_STR(member_string(json_object_get_object_member(e, "granted_by"), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_object_get_object_member(e, "granted_by"), "name"),
                 "Legacy App Rights");
   GP_ASSERT_STR(removal_plan(e, "edit"), "set \"Legacy App Rights\" SeImpersonatePrivilege = "
                                          "*S-1-5-32-544, *S-1-5-19, *S-1-5-20, *S-1-5-6");
@@ -398,7 +333,7 @@ test_who_has_names_resolve(void)
                            "--format", "json",        NULL };
     g_autoptr(JsonNode) root = run_json(args, 0);
     JsonObject *principal = json_object_get_object_member(json_node_get_object(root), "principal");
-    GP_ASSERT_STR(member_string(principal, "sid"), SVC_LEGACY_SID);
+    GP_ASSERT_STR(gp_test_json_string(principal, "sid"), SVC_LEGACY_SID);
     CU_ASSERT_PTR_NOT_NULL(find_entry(root, "LEGACY01", "SeImpersonatePrivilege"));
   }
 }
@@ -429,11 +364,11 @@ test_who_has_text_and_errors(void)
   const char *text_args[] = { "who-has", "--principal", "svc-legacy", NULL };
   const char *unknown_args[] = { "who-has", "--principal", "nobody-here", NULL };
   const char *missing_args[] = { "who-has", NULL };
-  g_auto(Run) text = { 0 };
-  g_auto(Run) unknown = { 0 };
-  g_auto(Run) missing = { 0 };
+  g_auto(GpTestRun) text = { 0 };
+  g_auto(GpTestRun) unknown = { 0 };
+  g_auto(GpTestRun) missing = { 0 };
 
-  run_gpsim(&text, text_args);
+  gp_test_run(&text, text_args);
   CU_ASSERT_EQUAL(text.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "\nLEGACY01  SeImpersonatePrivilege (Impersonate a "
                                           "client after authentication)\n    via direct"));
@@ -441,10 +376,10 @@ test_who_has_text_and_errors(void)
                                           "SeImpersonatePrivilege = *S-1-5-32-544, *S-1-5-19, "
                                           "*S-1-5-20, *S-1-5-6\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "Through well-known groups only"));
-  run_gpsim(&unknown, unknown_args);
+  gp_test_run(&unknown, unknown_args);
   CU_ASSERT_EQUAL(unknown.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(unknown.err, "'nobody-here' names no account or group"));
-  run_gpsim(&missing, missing_args);
+  gp_test_run(&missing, missing_args);
   CU_ASSERT_EQUAL(missing.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(missing.err, "who-has needs --principal"));
 }
@@ -581,7 +516,7 @@ test_generated_domain(void)
                 "SRV30 SeImpersonatePrivilege group\nSRV31 SeImpersonatePrivilege group\n");
   via = json_array_get_object_element(
       json_object_get_array_member(find_entry(who, "SRV30", "SeImpersonatePrivilege"), "via"), 0);
-  GP_ASSERT_STR(member_string(via, "text"), "member of GEN\\G1 > GEN\\G2 > GEN\\G3");
+  GP_ASSERT_STR(gp_test_json_string(via, "text"), "member of GEN\\G1 > GEN\\G2 > GEN\\G3");
   findings = finding_lines(audit);
   CU_ASSERT_PTR_NOT_NULL(
       strstr(findings, "SRV30 SeImpersonatePrivilege " GEN_SID "-1603 Generated Grant\n"));

@@ -10,67 +10,7 @@
 #include <sys/wait.h>
 #include <string.h>
 
-#include "gp-test.h"
-
-/* The exit status valgrind is told to use when it finds an error or a leak. */
-#define GP_TEST_WRAPPER_FAILURE 97
-
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear(Run *run)
-{
-  g_free(run->out);
-  g_free(run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-/* Runs gpsim with @args (NULL-terminated) and collects its status and output.
- * GP_TEST_WRAPPER (e.g. "valgrind --error-exitcode=97 ...") prefixes the
- * command: `make test` runs this suite once under valgrind that way. */
-static void
-run_gpsim(Run *run, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) wrapper = NULL;
-  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
-  int wait_status = 0;
-
-  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
-    CU_FAIL_FATAL(error->message);
-  for (guint i = 0; wrapper && wrapper[i]; i++)
-    g_ptr_array_add(argv, wrapper[i]);
-  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, (gpointer)args[i]);
-  g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
-                    &run->err, &wait_status, &error))
-    CU_FAIL_FATAL(error->message);
-  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  if (run->status == GP_TEST_WRAPPER_FAILURE)
-    printf("\nthe wrapper found errors:\n%s\n", run->err);
-  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
-}
-
-static JsonNode *
-parse_json(const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data(parser, text, -1, &error)) {
-    CU_FAIL(error->message);
-    return NULL;
-  }
-  return json_node_copy(json_parser_get_root(parser));
-}
+#include "gp-test-cli.h"
 
 /* The explain JSON of @computer for @right on the bundled lab. */
 static JsonNode *
@@ -78,19 +18,11 @@ explain_json(const char *computer, const char *right)
 {
   const char *args[]
       = { "explain", "--computer", computer, "--right", right, "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  return parse_json(run.out);
-}
-
-static const char *
-member_string(JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member(object, member);
-
-  return node && !JSON_NODE_HOLDS_NULL(node) ? json_node_get_string(node) : NULL;
+  return gp_test_json(run.out);
 }
 
 static JsonObject *
@@ -109,7 +41,7 @@ holder_sids(JsonArray *holders)
   GString *out = g_string_new(NULL);
 
   for (guint i = 0; i < json_array_get_length(holders); i++) {
-    const char *sid = member_string(json_array_get_object_element(holders, i), "sid");
+    const char *sid = gp_test_json_string(json_array_get_object_element(holders, i), "sid");
     g_string_append_printf(out, "%s%s", i ? "," : "", sid ? sid : "-");
   }
   return g_string_free(out, FALSE);
@@ -124,8 +56,8 @@ gpo_list(JsonNode *root)
 
   for (guint i = 0; i < json_array_get_length(gpos); i++) {
     JsonObject *gpo = json_array_get_object_element(gpos, i);
-    const char *reason = member_string(gpo, "reason");
-    g_string_append_printf(out, "%s%s%s%s", i ? " | " : "", member_string(gpo, "name"),
+    const char *reason = gp_test_json_string(gpo, "reason");
+    g_string_append_printf(out, "%s%s%s%s", i ? " | " : "", gp_test_json_string(gpo, "name"),
                            json_object_get_boolean_member(gpo, "enforced") ? "[E]" : "",
                            reason ? "" : "");
     if (reason)
@@ -143,8 +75,8 @@ definition_list(JsonObject *right)
 
   for (guint i = 0; i < json_array_get_length(definitions); i++) {
     JsonObject *definition = json_array_get_object_element(definitions, i);
-    g_string_append_printf(out, "%s%s=%s", i ? " " : "", member_string(definition, "name"),
-                           member_string(definition, "outcome"));
+    g_string_append_printf(out, "%s%s=%s", i ? " " : "", gp_test_json_string(definition, "name"),
+                           gp_test_json_string(definition, "outcome"));
   }
   return g_string_free(out, FALSE);
 }
@@ -191,10 +123,11 @@ test_lab_answers(void)
     g_autofree char *definitions = definition_list(right);
 
     printf("\n  case %u: %s %s", i, lab_answers[i].computer, lab_answers[i].right);
-    GP_ASSERT_STR(member_string(right, "source"), lab_answers[i].source);
-    GP_ASSERT_STR(
-        JSON_NODE_HOLDS_NULL(winner) ? NULL : member_string(json_node_get_object(winner), "name"),
-        lab_answers[i].winner);
+    GP_ASSERT_STR(gp_test_json_string(right, "source"), lab_answers[i].source);
+    GP_ASSERT_STR(JSON_NODE_HOLDS_NULL(winner)
+                      ? NULL
+                      : gp_test_json_string(json_node_get_object(winner), "name"),
+                  lab_answers[i].winner);
     GP_ASSERT_STR(holders, lab_answers[i].holders);
     CU_ASSERT_EQUAL(json_object_get_boolean_member(right, "local_greyed_out"),
                     lab_answers[i].greyed_out);
@@ -242,11 +175,12 @@ test_computer_block(void)
   g_autoptr(JsonNode) root = explain_json("DC01", "SeImpersonatePrivilege");
   JsonObject *computer = json_object_get_object_member(json_node_get_object(root), "computer");
 
-  GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
-  GP_ASSERT_STR(member_string(computer, "name"), "DC01");
-  GP_ASSERT_STR(member_string(computer, "dn"), "CN=DC01,OU=Domain Controllers,DC=contoso,DC=com");
-  GP_ASSERT_STR(member_string(computer, "role"), "domain-controller");
-  GP_ASSERT_STR(member_string(computer, "site"), "HQ");
+  GP_ASSERT_STR(gp_test_json_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
+  GP_ASSERT_STR(gp_test_json_string(computer, "name"), "DC01");
+  GP_ASSERT_STR(gp_test_json_string(computer, "dn"),
+                "CN=DC01,OU=Domain Controllers,DC=contoso,DC=com");
+  GP_ASSERT_STR(gp_test_json_string(computer, "role"), "domain-controller");
+  GP_ASSERT_STR(gp_test_json_string(computer, "site"), "HQ");
 }
 
 static void
@@ -259,7 +193,7 @@ test_holder_names(void)
 
   for (guint i = 0; i < json_array_get_length(holders); i++)
     g_string_append_printf(names, "%s%s", i ? "; " : "",
-                           member_string(json_array_get_object_element(holders, i), "name"));
+                           gp_test_json_string(json_array_get_object_element(holders, i), "name"));
   text = g_string_free(names, FALSE);
   GP_ASSERT_STR(text, "BUILTIN\\Administrators; NT AUTHORITY\\LOCAL SERVICE; "
                       "NT AUTHORITY\\NETWORK SERVICE; NT AUTHORITY\\SERVICE; CONTOSO\\svc-legacy");
@@ -269,19 +203,19 @@ static void
 test_all_rights_without_right_option(void)
 {
   const char *args[] = { "explain", "--computer", "WEB01", "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *rights;
   GString *names = g_string_new(NULL);
   g_autofree char *text = NULL;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   rights = json_object_get_array_member(json_node_get_object(root), "rights");
   for (guint i = 0; i < json_array_get_length(rights); i++)
     g_string_append_printf(names, "%s ",
-                           member_string(json_array_get_object_element(rights, i), "right"));
+                           gp_test_json_string(json_array_get_object_element(rights, i), "right"));
   text = g_string_free(names, FALSE);
   /* Defined by some GPO on WEB01's list, in catalogue order. */
   CU_ASSERT_PTR_NOT_NULL(strstr(text, "SeImpersonatePrivilege "));
@@ -296,17 +230,17 @@ test_local_policy_option(void)
   g_autofree char *local = gp_test_fixture("labs/contoso/local/WEB01-secedit.inf");
   const char *args[] = { "explain", "--computer", "WS01",     "--right", "SeImpersonatePrivilege",
                          "--local", local,        "--format", "json",    NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *right;
   g_autofree char *holders = NULL;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   right = first_right(root);
   holders = holder_sids(json_object_get_array_member(right, "holders"));
-  GP_ASSERT_STR(member_string(right, "source"), "local");
+  GP_ASSERT_STR(gp_test_json_string(right, "source"), "local");
   GP_ASSERT_STR(holders, "S-1-5-19,S-1-5-20,S-1-5-32-544,S-1-5-32-568,S-1-5-6");
 }
 
@@ -315,16 +249,16 @@ test_site_option_none(void)
 {
   const char *args[] = { "explain", "--computer", "WEB01",    "--right", "SeTimeZonePrivilege",
                          "--site",  "",           "--format", "json",    NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *computer;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   computer = json_object_get_object_member(json_node_get_object(root), "computer");
   CU_ASSERT_TRUE(json_node_is_null(json_object_get_member(computer, "site")));
-  GP_ASSERT_STR(member_string(first_right(root), "source"), "default");
+  GP_ASSERT_STR(gp_test_json_string(first_right(root), "source"), "default");
 }
 
 static void
@@ -334,11 +268,11 @@ test_text_output_sentences(void)
       = { "explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege", NULL };
   const char *ws_args[]
       = { "explain", "--computer", "WS01", "--right", "SeImpersonatePrivilege", NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) ws = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) ws = { 0 };
 
-  run_gpsim(&run, args);
-  run_gpsim(&ws, ws_args);
+  gp_test_run(&run, args);
+  gp_test_run(&ws, ws_args);
   CU_ASSERT_EQUAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out,
                                 "greyed out in secpol.msc because GPO 'IIS Web Tier' "
@@ -351,20 +285,20 @@ static void
 test_rsop_jsonl(void)
 {
   const char *args[] = { "rsop", "--right", "SeImpersonatePrivilege", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_auto(GStrv) lines = NULL;
   guint objects = 0;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   lines = g_strsplit(run.out, "\n", -1);
   for (guint i = 0; lines[i]; i++) {
     g_autoptr(JsonNode) root = NULL;
     if (!lines[i][0])
       continue;
-    root = parse_json(lines[i]);
+    root = gp_test_json(lines[i]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(root);
-    GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
+    GP_ASSERT_STR(gp_test_json_string(json_node_get_object(root), "schema"), "gpsim.explain/1");
     objects++;
   }
   CU_ASSERT_EQUAL(objects, 7); /* DC01 APP01 WEB01 WEB02 LEGACY01 WS01 KIOSK01 */
@@ -396,8 +330,8 @@ static void
 test_error_exit_codes(void)
 {
   for (guint i = 0; i < G_N_ELEMENTS(error_cases); i++) {
-    g_auto(Run) run = { 0 };
-    run_gpsim(&run, error_cases[i].args);
+    g_auto(GpTestRun) run = { 0 };
+    gp_test_run(&run, error_cases[i].args);
     printf("\n  case %u: status %d, stderr: %s", i, run.status, run.err);
     CU_ASSERT_EQUAL(run.status, error_cases[i].status);
     CU_ASSERT_PTR_NOT_NULL(strstr(run.err, error_cases[i].stderr_has));
@@ -414,16 +348,16 @@ test_output_file_is_atomic(void)
       = { "explain", "--computer", "WEB01", "--format", "json", "-o", path, NULL };
   const char *bad_args[]
       = { "explain", "--computer", "NOPE", "--format", "json", "-o", path, NULL };
-  g_auto(Run) ok = { 0 };
-  g_auto(Run) bad = { 0 };
+  g_auto(GpTestRun) ok = { 0 };
+  g_auto(GpTestRun) bad = { 0 };
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
 
-  run_gpsim(&ok, ok_args);
+  gp_test_run(&ok, ok_args);
   CU_ASSERT_EQUAL(ok.status, 0);
   CU_ASSERT_STRING_EQUAL(ok.out, "");
   CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &before, NULL, NULL));
-  run_gpsim(&bad, bad_args);
+  gp_test_run(&bad, bad_args);
   CU_ASSERT_EQUAL(bad.status, 1);
   CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &after, NULL, NULL));
   CU_ASSERT_STRING_EQUAL(before, after); /* an error never truncates an existing output */
@@ -438,11 +372,11 @@ test_explicit_sources_match_bundled_lab(void)
   g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
   const char *explicit_args[] = { "rsop", "--ldif", ldif, "--sysvol", sysvol, NULL };
   const char *bundled_args[] = { "rsop", NULL };
-  g_auto(Run) explicit_run = { 0 };
-  g_auto(Run) bundled = { 0 };
+  g_auto(GpTestRun) explicit_run = { 0 };
+  g_auto(GpTestRun) bundled = { 0 };
 
-  run_gpsim(&explicit_run, explicit_args);
-  run_gpsim(&bundled, bundled_args);
+  gp_test_run(&explicit_run, explicit_args);
+  gp_test_run(&bundled, bundled_args);
   CU_ASSERT_EQUAL(explicit_run.status, 0);
   CU_ASSERT_EQUAL(bundled.status, 0);
   CU_ASSERT_STRING_EQUAL(explicit_run.out, bundled.out);
@@ -456,9 +390,9 @@ test_golden_main_job(void)
   g_autofree char *expected_path
       = gp_test_fixture("labs/contoso/expected/WEB01-SeImpersonatePrivilege.json");
   g_autofree char *expected = NULL;
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   if (g_getenv("GP_UPDATE_EXPECTED"))
     CU_ASSERT_TRUE(g_file_set_contents(expected_path, run.out, -1, NULL));
@@ -509,7 +443,7 @@ fabrikam_json(guint row)
   g_autofree char *child_ldif = gp_test_fixture("labs/fabrikam/emea.ldif");
   g_autofree char *sysvol = gp_test_fixture("labs/fabrikam/sysvol");
   g_autoptr(GPtrArray) args = g_ptr_array_new();
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   const char *base[] = { "explain",
                          "--ldif",
                          root_ldif,
@@ -529,9 +463,9 @@ fabrikam_json(guint row)
   for (guint i = 0; i < 4 && fabrikam_answers[row].extra[i]; i++)
     g_ptr_array_add(args, (gpointer)fabrikam_answers[row].extra[i]);
   g_ptr_array_add(args, NULL);
-  run_gpsim(&run, (const char *const *)args->pdata);
+  gp_test_run(&run, (const char *const *)args->pdata);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  return parse_json(run.out);
+  return gp_test_json(run.out);
 }
 
 static void
@@ -544,9 +478,10 @@ test_fabrikam_answers(void)
     g_autofree char *holders = holder_sids(json_object_get_array_member(right, "holders"));
 
     printf("\n  case %u: %s %s", i, fabrikam_answers[i].computer, fabrikam_answers[i].right);
-    GP_ASSERT_STR(
-        JSON_NODE_HOLDS_NULL(winner) ? NULL : member_string(json_node_get_object(winner), "name"),
-        fabrikam_answers[i].winner);
+    GP_ASSERT_STR(JSON_NODE_HOLDS_NULL(winner)
+                      ? NULL
+                      : gp_test_json_string(json_node_get_object(winner), "name"),
+                  fabrikam_answers[i].winner);
     if (fabrikam_answers[i].holders)
       GP_ASSERT_STR(holders, fabrikam_answers[i].holders);
   }
@@ -590,19 +525,19 @@ test_standalone_local_only(void)
   g_autofree char *local = gp_test_fixture("labs/contoso/local/WEB01-secedit.inf");
   const char *args[] = { "explain",  "--local", local, "--right", "SeImpersonatePrivilege",
                          "--format", "json",    NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *computer;
   g_autofree char *list = NULL;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   computer = json_object_get_object_member(json_node_get_object(root), "computer");
-  GP_ASSERT_STR(member_string(computer, "role"), "standalone");
+  GP_ASSERT_STR(gp_test_json_string(computer, "role"), "standalone");
   list = gpo_list(root);
   GP_ASSERT_STR(list, "Local Group Policy");
-  GP_ASSERT_STR(member_string(first_right(root), "source"), "local");
+  GP_ASSERT_STR(gp_test_json_string(first_right(root), "source"), "local");
 }
 
 static void
@@ -611,11 +546,11 @@ test_modeling_errors(void)
   const char *args[] = { "explain", "--computer", "WEB01", "--wmi", "Nope=false", NULL };
   const char *group_args[]
       = { "explain", "--computer", "WEB01", "--add-group", "No Such Group", NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) group = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) group = { 0 };
 
-  run_gpsim(&run, args);
-  run_gpsim(&group, group_args);
+  gp_test_run(&run, args);
+  gp_test_run(&group, group_args);
   CU_ASSERT_EQUAL(run.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "no WMI filter named 'Nope'"));
   CU_ASSERT_EQUAL(group.status, 1);
@@ -633,23 +568,23 @@ test_verify_agrees(void)
   g_autofree char *rsop = gp_test_fixture(WEB01_RSOP);
   const char *args[] = { "verify", "--rsop", rsop, NULL };
   const char *json_args[] = { "verify", "--rsop", rsop, "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) json = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) json = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "CONTOSO\\WEB01$, site HQ"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Compared 5 applied GPOs and 9 rights: 0 mismatches"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "AGREE"));
   CU_ASSERT_PTR_NULL(strstr(run.out, "MISMATCH"));
-  run_gpsim(&json, json_args);
+  gp_test_run(&json, json_args);
   CU_ASSERT_EQUAL_FATAL(json.status, 0);
-  root = parse_json(json.out);
+  root = gp_test_json(json.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   object = json_node_get_object(root);
-  GP_ASSERT_STR(member_string(object, "schema"), "gpsim.verify/1");
+  GP_ASSERT_STR(gp_test_json_string(object, "schema"), "gpsim.verify/1");
   CU_ASSERT_TRUE(json_object_get_boolean_member(object, "agree"));
   CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(object, "mismatches")), 0);
 }
@@ -673,16 +608,16 @@ test_verify_disagrees(void)
   g_autofree char *rsop = gp_test_fixture(WEB01_RSOP_STALE);
   const char *args[] = { "verify", "--rsop", rsop, "--format", "json", NULL };
   const char *text_args[] = { "verify", "--rsop", rsop, NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) text = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) text = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   JsonArray *mismatches;
   gboolean gpo_list = FALSE, impersonate = FALSE;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 4);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   object = json_node_get_object(root);
   CU_ASSERT_FALSE(json_object_get_boolean_member(object, "agree"));
@@ -691,26 +626,26 @@ test_verify_disagrees(void)
   for (guint i = 0; i < json_array_get_length(mismatches); i++) {
     JsonObject *mismatch = json_array_get_object_element(mismatches, i);
     JsonArray *causes = json_object_get_array_member(mismatch, "likely_causes");
-    const char *kind = member_string(mismatch, "kind");
-    const char *right = member_string(mismatch, "right");
+    const char *kind = gp_test_json_string(mismatch, "kind");
+    const char *right = gp_test_json_string(mismatch, "right");
 
     CU_ASSERT_TRUE(json_array_get_length(causes) > 0);
     if (g_strcmp0(kind, "GPO list") == 0) {
       gpo_list = TRUE;
-      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "actual"), "IIS Web Tier"));
+      CU_ASSERT_PTR_NOT_NULL(strstr(gp_test_json_string(mismatch, "actual"), "IIS Web Tier"));
       CU_ASSERT_TRUE(causes_name_age(causes));
     }
     if (g_strcmp0(right, "SeImpersonatePrivilege") == 0) {
       impersonate = TRUE;
       GP_ASSERT_STR(kind, "winner");
-      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "expected"), "Server Baseline"));
-      CU_ASSERT_PTR_NOT_NULL(strstr(member_string(mismatch, "actual"), "IIS Web Tier"));
+      CU_ASSERT_PTR_NOT_NULL(strstr(gp_test_json_string(mismatch, "expected"), "Server Baseline"));
+      CU_ASSERT_PTR_NOT_NULL(strstr(gp_test_json_string(mismatch, "actual"), "IIS Web Tier"));
       CU_ASSERT_TRUE(causes_name_age(causes));
     }
   }
   CU_ASSERT_TRUE(gpo_list);
   CU_ASSERT_TRUE(impersonate);
-  run_gpsim(&text, text_args);
+  gp_test_run(&text, text_args);
   CU_ASSERT_EQUAL(text.status, 4);
   CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "MISMATCH (winner): SeImpersonatePrivilege"));
   CU_ASSERT_PTR_NOT_NULL(strstr(text.out, "likely cause: "));
@@ -721,9 +656,9 @@ static void
 test_verify_needs_rsop(void)
 {
   const char *args[] = { "verify", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "verify needs --rsop FILE"));
   CU_ASSERT_STRING_EQUAL(run.out, "");
@@ -735,10 +670,10 @@ static void
 test_show_text(void)
 {
   const char *args[] = { "show", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   const char *web, *old, *iis;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "contoso.com (DC=contoso,DC=com) NetBIOS CONTOSO"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "CN=WEB01,OU=Web,OU=Servers,DC=contoso,DC=com"));
@@ -765,8 +700,8 @@ show_gpo_name(JsonObject *show, const char *guid)
 
   for (guint i = 0; i < json_array_get_length(gpos); i++) {
     JsonObject *gpo = json_array_get_object_element(gpos, i);
-    if (g_strcmp0(member_string(gpo, "guid"), guid) == 0)
-      return member_string(gpo, "name");
+    if (g_strcmp0(gp_test_json_string(gpo, "guid"), guid) == 0)
+      return gp_test_json_string(gpo, "name");
   }
   return NULL;
 }
@@ -778,7 +713,7 @@ show_som(JsonObject *show, const char *dn)
 
   for (guint i = 0; i < json_array_get_length(soms); i++) {
     JsonObject *som = json_array_get_object_element(soms, i);
-    if (g_strcmp0(member_string(som, "dn"), dn) == 0)
+    if (g_strcmp0(gp_test_json_string(som, "dn"), dn) == 0)
       return som;
   }
   return NULL;
@@ -790,7 +725,8 @@ show_has_computer(JsonObject *show, const char *name)
   JsonArray *computers = json_object_get_array_member(show, "computers");
 
   for (guint i = 0; i < json_array_get_length(computers); i++)
-    if (g_strcmp0(member_string(json_array_get_object_element(computers, i), "name"), name) == 0)
+    if (g_strcmp0(gp_test_json_string(json_array_get_object_element(computers, i), "name"), name)
+        == 0)
       return TRUE;
   return FALSE;
 }
@@ -799,19 +735,19 @@ static void
 test_show_json(void)
 {
   const char *args[] = { "show", "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonObject *show, *web;
   JsonArray *links;
   GString *text = g_string_new(NULL);
   g_autofree char *order = NULL;
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   show = json_node_get_object(root);
-  GP_ASSERT_STR(member_string(show, "schema"), "gpsim.show/1");
+  GP_ASSERT_STR(gp_test_json_string(show, "schema"), "gpsim.show/1");
   CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(show, "gpos")), 10);
   CU_ASSERT_TRUE(show_has_computer(show, "WEB01"));
   web = show_som(show, "OU=Web,OU=Servers,DC=contoso,DC=com");
@@ -821,7 +757,7 @@ test_show_json(void)
     JsonObject *link = json_array_get_object_element(links, i);
     g_string_append_printf(text, "%s%" G_GINT64_FORMAT ":%s", i ? " | " : "",
                            json_object_get_int_member(link, "link_order"),
-                           show_gpo_name(show, member_string(link, "guid")));
+                           show_gpo_name(show, gp_test_json_string(link, "guid")));
   }
   order = g_string_free(text, FALSE);
   GP_ASSERT_STR(order, "1:Old Web Settings | 2:IIS Web Tier");
@@ -836,18 +772,18 @@ test_show_positional_source(void)
   g_autofree char *copy = g_build_filename(dir, "directory-export.dat", NULL);
   g_autofree char *data = NULL;
   const char *args[] = { "show", copy, "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   gsize len = 0;
 
   data = gp_test_read(ldif, &len);
   CU_ASSERT_PTR_NOT_NULL_FATAL(data);
   CU_ASSERT_TRUE_FATAL(g_file_set_contents(copy, data, (gssize)len, NULL));
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   g_remove(copy);
   g_rmdir(dir);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   CU_ASSERT_TRUE(show_has_computer(json_node_get_object(root), "WEB01"));
   CU_ASSERT_EQUAL(
@@ -861,11 +797,11 @@ test_input_detects_ldif_and_sysvol(void)
   g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
   const char *input_args[] = { "rsop", "--input", ldif, "--input", sysvol, NULL };
   const char *explicit_args[] = { "rsop", "--ldif", ldif, "--sysvol", sysvol, NULL };
-  g_auto(Run) input = { 0 };
-  g_auto(Run) explicit_run = { 0 };
+  g_auto(GpTestRun) input = { 0 };
+  g_auto(GpTestRun) explicit_run = { 0 };
 
-  run_gpsim(&input, input_args);
-  run_gpsim(&explicit_run, explicit_args);
+  gp_test_run(&input, input_args);
+  gp_test_run(&explicit_run, explicit_args);
   CU_ASSERT_EQUAL(input.status, 0);
   CU_ASSERT_EQUAL(explicit_run.status, 0);
   CU_ASSERT_STRING_EQUAL(input.out, explicit_run.out);
@@ -889,10 +825,10 @@ test_input_unknown_file(void)
   g_autofree char *dir = g_dir_make_tmp("gpsim-cli-XXXXXX", NULL);
   g_autofree char *path = g_build_filename(dir, "notes.txt", NULL);
   const char *args[] = { "show", "--input", path, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   CU_ASSERT_TRUE_FATAL(g_file_set_contents(path, "Shopping list\neggs, milk\n", -1, NULL));
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   g_remove(path);
   g_rmdir(dir);
   CU_ASSERT_EQUAL(run.status, 2);
@@ -910,7 +846,7 @@ test_sample_show_gpreport_links(void)
   g_autofree char *report
       = gp_test_sample("gpo_report_xml/t0x01_WindowsEventForwarding_gpreport.xml");
   const char *args[] = { "show", "--gpreport", report, "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *gpos, *soms;
   const char *guid;
@@ -918,22 +854,22 @@ test_sample_show_gpreport_links(void)
 
   if (!report)
     return;
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   gpos = json_object_get_array_member(json_node_get_object(root), "gpos");
   CU_ASSERT_EQUAL_FATAL(json_array_get_length(gpos), 1);
-  GP_ASSERT_STR(member_string(json_array_get_object_element(gpos, 0), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_array_get_object_element(gpos, 0), "name"),
                 "Windows Event Forwarding");
-  guid = member_string(json_array_get_object_element(gpos, 0), "guid");
+  guid = gp_test_json_string(json_array_get_object_element(gpos, 0), "guid");
   soms = json_object_get_array_member(json_node_get_object(root), "soms");
   for (guint i = 0; i < json_array_get_length(soms); i++) {
     JsonArray *som_links
         = json_object_get_array_member(json_array_get_object_element(soms, i), "links");
     for (guint l = 0; l < json_array_get_length(som_links); l++) {
       JsonObject *link = json_array_get_object_element(som_links, l);
-      if (g_strcmp0(member_string(link, "guid"), guid) != 0)
+      if (g_strcmp0(gp_test_json_string(link, "guid"), guid) != 0)
         continue;
       links++;
       disabled += !json_object_get_boolean_member(link, "enabled");
@@ -948,24 +884,24 @@ test_sample_show_backup(void)
 {
   g_autofree char *backup = gp_test_sample("gpmc_backup/nsacyber-shb-win10-computer");
   const char *args[] = { "show", "--backup", backup, "--format", "json", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   JsonArray *gpos, *rights;
   gboolean impersonate = FALSE;
 
   if (!backup)
     return;
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   gpos = json_object_get_array_member(json_node_get_object(root), "gpos");
   CU_ASSERT_EQUAL_FATAL(json_array_get_length(gpos), 1);
-  GP_ASSERT_STR(member_string(json_array_get_object_element(gpos, 0), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_array_get_object_element(gpos, 0), "name"),
                 "DoD Windows 10 STIG - Computer (SHB v10.1.0)");
   rights = json_object_get_array_member(json_array_get_object_element(gpos, 0), "rights");
   for (guint i = 0; i < json_array_get_length(rights); i++)
-    impersonate |= g_strcmp0(member_string(json_array_get_object_element(rights, i), "right"),
+    impersonate |= g_strcmp0(gp_test_json_string(json_array_get_object_element(rights, i), "right"),
                              "SeImpersonatePrivilege")
                    == 0;
   CU_ASSERT_TRUE(impersonate);
@@ -998,9 +934,9 @@ test_sample_show_input_every_sample(void)
       g_autofree char *path = g_build_filename(folder, g_ptr_array_index(names, i), NULL);
       const char *args[] = { "show", "--input", path, NULL };
       gboolean bare_manifest = g_str_has_suffix(path, "_manifest.xml");
-      g_auto(Run) run = { 0 };
+      g_auto(GpTestRun) run = { 0 };
 
-      run_gpsim(&run, args);
+      gp_test_run(&run, args);
       printf("\n  %s: status %d", path, run.status);
       tried++;
       if (bare_manifest) {
@@ -1029,7 +965,7 @@ test_sample_explain_gpreport_hypothetical(void)
                          "--computer", "SRV1",       "--ou",
                          ou,           "--right",    "SeImpersonatePrivilege",
                          "--format",   "json",       NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *note = NULL;
   g_autofree char *holders = NULL;
@@ -1038,14 +974,14 @@ test_sample_explain_gpreport_hypothetical(void)
 
   if (!report)
     return;
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  root = parse_json(run.out);
+  root = gp_test_json(run.out);
   CU_ASSERT_PTR_NOT_NULL_FATAL(root);
   right = first_right(root);
   winner = json_object_get_member(right, "winner");
   CU_ASSERT_FALSE_FATAL(JSON_NODE_HOLDS_NULL(winner));
-  GP_ASSERT_STR(member_string(json_node_get_object(winner), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_node_get_object(winner), "name"),
                 "Windows Server 2022 - Member Server");
   holders = holder_sids(json_object_get_array_member(right, "holders"));
   GP_ASSERT_STR(holders, DEF);

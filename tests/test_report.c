@@ -14,53 +14,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "gp-test.h"
+#include "gp-test-cli.h"
 
-/* The exit status valgrind is told to use when it finds an error or a leak. */
-#define GP_TEST_WRAPPER_FAILURE 97
-#define EXIT_WRONG_ANSWER       6
-
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear(Run *run)
-{
-  g_free(run->out);
-  g_free(run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-/* Runs gpsim with @args (NULL-terminated); GP_TEST_WRAPPER prefixes the command. */
-static void
-run_gpsim(Run *run, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) wrapper = NULL;
-  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
-  int wait_status = 0;
-
-  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
-    CU_FAIL_FATAL(error->message);
-  for (guint i = 0; wrapper && wrapper[i]; i++)
-    g_ptr_array_add(argv, wrapper[i]);
-  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, (gpointer)args[i]);
-  g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
-                    &run->err, &wait_status, &error))
-    CU_FAIL_FATAL(error->message);
-  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  if (run->status == GP_TEST_WRAPPER_FAILURE)
-    printf("\nthe wrapper found errors:\n%s\n", run->err);
-  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
-}
+#define EXIT_WRONG_ANSWER 6
 
 static void
 assert_contains(const char *text, const char *needle)
@@ -77,11 +33,11 @@ explain(const char *computer, const char *right, const char *format)
 {
   const char *with_right[]
       = { "explain", "--computer", computer, "--format", format, "--right", right, NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   if (!right)
     with_right[5] = NULL;
-  run_gpsim(&run, with_right);
+  gp_test_run(&run, with_right);
   CU_ASSERT_EQUAL(run.status, 0);
   return g_steal_pointer(&run.out);
 }
@@ -298,9 +254,9 @@ explain_escape(const char *dir, const char *format)
                          "--sysvol", sysvol,    "--computer",
                          "ESC01",    "--right", "SeImpersonatePrivilege",
                          "--format", format,    NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 0);
   return g_steal_pointer(&run.out);
 }
@@ -444,9 +400,9 @@ test_trace_steps(void)
   };
   const char *args[]
       = { "explain", "--computer", "WEB01", "--right", "SeImpersonatePrivilege", "--trace", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 0);
   assert_in_order(run.out, steps, G_N_ELEMENTS(steps));
 }
@@ -469,11 +425,11 @@ test_trace_block_and_containers(void)
       = { "explain", "-c", "LEGACY01", "--right", "SeDebugPrivilege", "--trace", NULL };
   const char *kiosk[]
       = { "explain", "-c", "KIOSK01", "--right", "SeImpersonatePrivilege", "--trace", NULL };
-  g_auto(Run) a = { 0 };
-  g_auto(Run) b = { 0 };
+  g_auto(GpTestRun) a = { 0 };
+  g_auto(GpTestRun) b = { 0 };
 
-  run_gpsim(&a, legacy);
-  run_gpsim(&b, kiosk);
+  gp_test_run(&a, legacy);
+  gp_test_run(&b, kiosk);
   CU_ASSERT_EQUAL(a.status, 0);
   CU_ASSERT_EQUAL(b.status, 0);
   assert_in_order(a.out, legacy_steps, G_N_ELEMENTS(legacy_steps));
@@ -486,13 +442,13 @@ test_format_errors(void)
   const char *bad_format[] = { "explain", "-c", "WEB01", "--format", "pdf", NULL };
   const char *trace_json[] = { "explain", "-c", "WEB01", "--format", "json", "--trace", NULL };
   const char *trace_rsop[] = { "rsop", "--trace", NULL };
-  g_auto(Run) a = { 0 };
-  g_auto(Run) b = { 0 };
-  g_auto(Run) c = { 0 };
+  g_auto(GpTestRun) a = { 0 };
+  g_auto(GpTestRun) b = { 0 };
+  g_auto(GpTestRun) c = { 0 };
 
-  run_gpsim(&a, bad_format);
-  run_gpsim(&b, trace_json);
-  run_gpsim(&c, trace_rsop);
+  gp_test_run(&a, bad_format);
+  gp_test_run(&b, trace_json);
+  gp_test_run(&c, trace_rsop);
   CU_ASSERT_EQUAL(a.status, 1);
   assert_contains(a.err, "explain --format takes 'text', 'json', 'html' or 'dot'");
   CU_ASSERT_EQUAL(b.status, 1);
@@ -512,9 +468,9 @@ static void
 test_lab_list(void)
 {
   const char *args[] = { "lab", "list", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 0);
   for (guint i = 0; i < G_N_ELEMENTS(required_labs); i++)
     assert_contains(run.out, required_labs[i]);
@@ -529,9 +485,9 @@ test_lab_show(void)
   for (guint i = 0; i < G_N_ELEMENTS(required_labs); i++) {
     const char *args[] = { "lab", "show", required_labs[i], NULL };
     g_autofree char *heading = g_strdup_printf("Lab %s: ", required_labs[i]);
-    g_auto(Run) run = { 0 };
+    g_auto(GpTestRun) run = { 0 };
 
-    run_gpsim(&run, args);
+    gp_test_run(&run, args);
     CU_ASSERT_EQUAL(run.status, 0);
     assert_contains(run.out, heading);
     assert_contains(run.out, "  q1. ");
@@ -560,17 +516,17 @@ check_question(const char *lab, GKeyFile *ini, const char *group)
   const char *asked = g_strcmp0(kind, "whatif") == 0 && then ? then : kind;
   const char *right[] = { "lab", "answer", lab, group, expected, NULL };
   const char *wrong[] = { "lab", "answer", lab, group, wrong_answer(asked, expected), NULL };
-  g_auto(Run) ok = { 0 };
-  g_auto(Run) ko = { 0 };
+  g_auto(GpTestRun) ok = { 0 };
+  g_auto(GpTestRun) ko = { 0 };
 
   printf("\n  %s %s (%s): %s", lab, group, kind, expected);
   CU_ASSERT_PTR_NOT_NULL_FATAL(expected);
-  run_gpsim(&ok, right);
+  gp_test_run(&ok, right);
   CU_ASSERT_EQUAL(ok.status, 0);
   assert_contains(ok.out, "\ncorrect: ");
   assert_contains(ok.out, "Precedence chain for ");
   CU_ASSERT_PTR_NULL(strstr(ok.err, "disagrees with the engine")); /* lab file == engine */
-  run_gpsim(&ko, wrong);
+  gp_test_run(&ko, wrong);
   CU_ASSERT_EQUAL(ko.status, EXIT_WRONG_ANSWER);
   assert_contains(ko.out, "\nnot quite: the answer is ");
   assert_contains(ko.out, "\nWhy:\n");
@@ -621,15 +577,15 @@ test_lab_answer_forms(void)
 
   for (guint i = 0; i < G_N_ELEMENTS(correct); i++) {
     const char *args[] = { "lab", "answer", correct[i][0], correct[i][1], correct[i][2], NULL };
-    g_auto(Run) run = { 0 };
-    run_gpsim(&run, args);
+    g_auto(GpTestRun) run = { 0 };
+    gp_test_run(&run, args);
     printf("\n  %s %s '%s' -> %d", correct[i][0], correct[i][1], correct[i][2], run.status);
     CU_ASSERT_EQUAL(run.status, 0);
   }
   for (guint i = 0; i < G_N_ELEMENTS(wrong); i++) {
     const char *args[] = { "lab", "answer", wrong[i][0], wrong[i][1], wrong[i][2], NULL };
-    g_auto(Run) run = { 0 };
-    run_gpsim(&run, args);
+    g_auto(GpTestRun) run = { 0 };
+    gp_test_run(&run, args);
     CU_ASSERT_EQUAL(run.status, EXIT_WRONG_ANSWER);
   }
 }
@@ -639,9 +595,9 @@ test_lab_whatif_before_after(void)
 {
   const char *args[]
       = { "lab", "answer", "block-inheritance", "q5", "Domain Service Accounts", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 0);
   assert_contains(run.out, "Before the change: local (no applied GPO defines it");
   assert_contains(run.out,
@@ -672,8 +628,8 @@ test_lab_errors(void)
   };
 
   for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_auto(Run) run = { 0 };
-    run_gpsim(&run, cases[i]);
+    g_auto(GpTestRun) run = { 0 };
+    gp_test_run(&run, cases[i]);
     CU_ASSERT_EQUAL(run.status, 1);
     assert_contains(run.err, messages[i]);
   }

@@ -12,10 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "gp-test.h"
-
-/* The exit status valgrind is told to use when it finds an error or a leak. */
-#define GP_TEST_WRAPPER_FAILURE 97
+#include "gp-test-cli.h"
 
 #define CONTOSO     "S-1-5-21-1004336348-1177238915-682003330"
 #define SVC_LEGACY  CONTOSO "-1105"
@@ -27,70 +24,6 @@
 
 /* ------------------------------------------------- running gpsim (test_cli.c) */
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear(Run *run)
-{
-  g_free(run->out);
-  g_free(run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-/* Runs gpsim with @args (NULL-terminated) and collects its status and output.
- * GP_TEST_WRAPPER (e.g. "valgrind --error-exitcode=97 ...") prefixes the command. */
-static void
-run_gpsim(Run *run, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) wrapper = NULL;
-  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
-  int wait_status = 0;
-
-  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
-    CU_FAIL_FATAL(error->message);
-  for (guint i = 0; wrapper && wrapper[i]; i++)
-    g_ptr_array_add(argv, wrapper[i]);
-  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, (gpointer)args[i]);
-  g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
-                    &run->err, &wait_status, &error))
-    CU_FAIL_FATAL(error->message);
-  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  if (run->status == GP_TEST_WRAPPER_FAILURE)
-    printf("\nthe wrapper found errors:\n%s\n", run->err);
-  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
-}
-
-static JsonNode *
-parse_json(const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data(parser, text, -1, &error)) {
-    CU_FAIL(error->message);
-    return NULL;
-  }
-  return json_node_copy(json_parser_get_root(parser));
-}
-
-static const char *
-member_string(JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member(object, member);
-
-  return node && !JSON_NODE_HOLDS_NULL(node) ? json_node_get_string(node) : NULL;
-}
-
 /* --------------------------------------------------------------- helpers */
 
 /* Runs gpsim with @args plus "--format json" and returns the parsed output. */
@@ -98,18 +31,18 @@ static JsonNode *
 run_json(const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add(argv, (gpointer)args[i]);
   g_ptr_array_add(argv, (gpointer) "--format");
   g_ptr_array_add(argv, (gpointer) "json");
   g_ptr_array_add(argv, NULL);
-  run_gpsim(&run, (const char *const *)argv->pdata);
+  gp_test_run(&run, (const char *const *)argv->pdata);
   if (run.status != 0)
     printf("\n  stderr: %s", run.err);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  return parse_json(run.out);
+  return gp_test_json(run.out);
 }
 
 static JsonObject *
@@ -117,7 +50,7 @@ find_by(JsonArray *array, const char *member, const char *value)
 {
   for (guint i = 0; array && i < json_array_get_length(array); i++) {
     JsonObject *object = json_array_get_object_element(array, i);
-    if (g_strcmp0(member_string(object, member), value) == 0)
+    if (g_strcmp0(gp_test_json_string(object, member), value) == 0)
       return object;
   }
   return NULL;
@@ -145,14 +78,14 @@ also_via(JsonObject *right)
 
   for (guint i = 0; i < json_array_get_length(others); i++)
     g_string_append_printf(out, "%s%s", i ? "," : "",
-                           member_string(json_array_get_object_element(others, i), "sid"));
+                           gp_test_json_string(json_array_get_object_element(others, i), "sid"));
   return g_string_free(out, FALSE);
 }
 
 static const char *
 via_sid(JsonObject *right)
 {
-  return member_string(json_object_get_object_member(right, "via"), "sid");
+  return gp_test_json_string(json_object_get_object_member(right, "via"), "sid");
 }
 
 static const char *
@@ -160,7 +93,8 @@ decided_by(JsonObject *right)
 {
   JsonNode *node = json_object_get_member(right, "decided_by");
 
-  return JSON_NODE_HOLDS_NULL(node) ? NULL : member_string(json_node_get_object(node), "name");
+  return JSON_NODE_HOLDS_NULL(node) ? NULL
+                                    : gp_test_json_string(json_node_get_object(node), "name");
 }
 
 static gboolean
@@ -235,14 +169,14 @@ test_lab_tokens(void)
     g_autofree char *others = right ? also_via(right) : NULL;
 
     printf("\n  case %u: %s", i, lab_tokens[i].args[3]);
-    GP_ASSERT_STR(member_string(json_node_get_object(root), "schema"), "gpsim.token/1");
+    GP_ASSERT_STR(gp_test_json_string(json_node_get_object(root), "schema"), "gpsim.token/1");
     GP_ASSERT_STR(right ? via_sid(right) : NULL, lab_tokens[i].via);
     if (!right)
       continue;
     GP_ASSERT_STR(others, lab_tokens[i].also_via);
     GP_ASSERT_STR(decided_by(right), lab_tokens[i].decided_by);
-    GP_ASSERT_STR(member_string(right, "source"), "gpo");
-    GP_ASSERT_STR(member_string(right, "display_name"),
+    GP_ASSERT_STR(gp_test_json_string(right, "source"), "gpo");
+    GP_ASSERT_STR(gp_test_json_string(right, "display_name"),
                   "Impersonate a client after authentication");
   }
 }
@@ -255,13 +189,14 @@ test_lab_token_groups(void)
   JsonObject *top = json_node_get_object(root);
   JsonObject *account = json_object_get_object_member(top, "account");
 
-  GP_ASSERT_STR(member_string(top, "computer"), "LEGACY01");
-  GP_ASSERT_STR(member_string(top, "logon"), "service");
-  GP_ASSERT_STR(member_string(account, "sid"), SVC_LEGACY);
-  GP_ASSERT_STR(member_string(account, "name"), "CONTOSO\\svc-legacy");
-  GP_ASSERT_STR(member_string(token_group(root, SVC_LEGACY), "why"), "the account");
-  GP_ASSERT_STR(member_string(token_group(root, CONTOSO "-513"), "name"), "CONTOSO\\Domain Users");
-  GP_ASSERT_STR(member_string(token_group(root, SERVICE), "why"),
+  GP_ASSERT_STR(gp_test_json_string(top, "computer"), "LEGACY01");
+  GP_ASSERT_STR(gp_test_json_string(top, "logon"), "service");
+  GP_ASSERT_STR(gp_test_json_string(account, "sid"), SVC_LEGACY);
+  GP_ASSERT_STR(gp_test_json_string(account, "name"), "CONTOSO\\svc-legacy");
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, SVC_LEGACY), "why"), "the account");
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, CONTOSO "-513"), "name"),
+                "CONTOSO\\Domain Users");
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, SERVICE), "why"),
                 "logon type: SERVICE (the SCM adds it to the services it starts)");
   CU_ASSERT_PTR_NULL(token_group(root, "S-1-5-4"));
   CU_ASSERT_PTR_NOT_NULL(token_group(root, "S-1-5-11"));
@@ -279,14 +214,14 @@ test_lab_token_interactive(void)
   g_autoptr(JsonNode) root = lab_token(4);
   JsonObject *iis = NULL;
 
-  GP_ASSERT_STR(member_string(token_group(root, "S-1-2-0"), "why"), "LOCAL (interactive)");
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, "S-1-2-0"), "why"), "LOCAL (interactive)");
   CU_ASSERT_PTR_NOT_NULL(token_group(root, "S-1-5-4"));
   CU_ASSERT_PTR_NULL(token_group(root, SERVICE));
   CU_ASSERT_TRUE(notes_contain(root, "notes", "next logon of CONTOSO\\svc-web"));
   json_node_unref(root);
   root = lab_token(2);
   iis = token_group(root, IIS_IUSRS);
-  GP_ASSERT_STR(iis ? member_string(iis, "why") : NULL,
+  GP_ASSERT_STR(iis ? gp_test_json_string(iis, "why") : NULL,
                 "IIS_IUSRS: IIS adds it to application pool identities (given with "
                 "--local-group)");
 }
@@ -296,9 +231,9 @@ test_lab_token_text(void)
 {
   const char *args[] = { "token",      "--computer", "LEGACY01", "--account",
                          "svc-legacy", "--logon",    "service",  NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Account    CONTOSO\\svc-legacy (" SVC_LEGACY ")\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Groups in the token:\n"));
@@ -322,10 +257,10 @@ test_lab_app_pool_account(void)
   JsonObject *right = token_right(root, IMPERSONATE);
   g_autofree char *others = right ? also_via(right) : NULL;
 
-  GP_ASSERT_STR(member_string(account, "sid"),
+  GP_ASSERT_STR(gp_test_json_string(account, "sid"),
                 "S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415");
-  GP_ASSERT_STR(member_string(account, "name"), "IIS APPPOOL\\DefaultAppPool");
-  GP_ASSERT_STR(member_string(token_group(root, IIS_IUSRS), "why"),
+  GP_ASSERT_STR(gp_test_json_string(account, "name"), "IIS APPPOOL\\DefaultAppPool");
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, IIS_IUSRS), "why"),
                 "IIS_IUSRS: IIS adds it to application pool identities");
   GP_ASSERT_STR(others, IIS_IUSRS);
 }
@@ -397,9 +332,9 @@ test_lab_can_impersonate(void)
     JsonObject *top = json_node_get_object(root);
 
     printf("\n  case %u: %s", i, lab_impersonations[i].rule);
-    GP_ASSERT_STR(member_string(top, "schema"), "gpsim.can-impersonate/1");
+    GP_ASSERT_STR(gp_test_json_string(top, "schema"), "gpsim.can-impersonate/1");
     CU_ASSERT_EQUAL(json_object_get_boolean_member(top, "answer"), lab_impersonations[i].answer);
-    GP_ASSERT_STR(member_string(top, "rule"), lab_impersonations[i].rule);
+    GP_ASSERT_STR(gp_test_json_string(top, "rule"), lab_impersonations[i].rule);
     CU_ASSERT_TRUE(notes_contain(root, "explanation", lab_impersonations[i].explanation));
     CU_ASSERT_TRUE(notes_contain(root, "notes", "user rights are put in the token"));
   }
@@ -412,15 +347,15 @@ test_lab_can_impersonate_fields_and_text(void)
   JsonObject *top = json_node_get_object(root);
   const char *args[] = { "can-impersonate", "--computer", "LEGACY01", "--server-account",
                          "svc-legacy",      "--client",   "svc-web",  NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  GP_ASSERT_STR(member_string(top, "logon"), "service");
-  GP_ASSERT_STR(member_string(top, "level"), "impersonate");
-  GP_ASSERT_STR(member_string(json_object_get_object_member(top, "server_account"), "sid"),
+  GP_ASSERT_STR(gp_test_json_string(top, "logon"), "service");
+  GP_ASSERT_STR(gp_test_json_string(top, "level"), "impersonate");
+  GP_ASSERT_STR(gp_test_json_string(json_object_get_object_member(top, "server_account"), "sid"),
                 SVC_LEGACY);
-  GP_ASSERT_STR(member_string(json_object_get_object_member(top, "client"), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_object_get_object_member(top, "client"), "name"),
                 "CONTOSO\\svc-web");
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Answer     YES (privilege-held)\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Level      impersonate\n"));
@@ -457,9 +392,9 @@ static void
 test_usage_errors(void)
 {
   for (guint i = 0; i < G_N_ELEMENTS(error_cases); i++) {
-    g_auto(Run) run = { 0 };
+    g_auto(GpTestRun) run = { 0 };
 
-    run_gpsim(&run, error_cases[i].args);
+    gp_test_run(&run, error_cases[i].args);
     printf("\n  case %u: status %d", i, run.status);
     CU_ASSERT_EQUAL(run.status, 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(run.err, error_cases[i].stderr_has));
@@ -608,7 +543,7 @@ check_generated_depth(guint depth)
     g_autofree char *sid = g_strdup_printf(GEN_DOM "-%u", 3000 + level);
     CU_ASSERT_PTR_NOT_NULL(token_group(root, sid));
   }
-  GP_ASSERT_STR(member_string(token_group(root, top_sid), "why"), why);
+  GP_ASSERT_STR(gp_test_json_string(token_group(root, top_sid), "why"), why);
   CU_ASSERT_PTR_NOT_NULL_FATAL(right);
   GP_ASSERT_STR(via_sid(right), top_sid);
   GP_ASSERT_STR(decided_by(right), "Generated Rights");
@@ -662,7 +597,7 @@ test_generated_can_impersonate(void)
     printf("\n  case %u: %s", i, generated_impersonations[i].rule);
     CU_ASSERT_EQUAL(json_object_get_boolean_member(top, "answer"),
                     generated_impersonations[i].answer);
-    GP_ASSERT_STR(member_string(top, "rule"), generated_impersonations[i].rule);
+    GP_ASSERT_STR(gp_test_json_string(top, "rule"), generated_impersonations[i].rule);
     CU_ASSERT_TRUE(notes_contain(root, "explanation", generated_impersonations[i].explanation));
   }
   remove_tree(dir);

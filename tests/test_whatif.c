@@ -4,17 +4,14 @@
  * planning story of the lab README, persistence) and on data generated here
  * (a folder of LDIF + SYSVOL written into a temporary folder), parses the JSON
  * with json-glib and checks the answers, the exit codes and the error lines.
- * The run/parse helpers are those of test_cli.c (GP_TEST_WRAPPER included).
+ * The run/parse helpers are those of gp-test-cli.c (GP_TEST_WRAPPER included).
  */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/wait.h>
 
-#include "gp-test.h"
-
-/* The exit status valgrind is told to use when it finds an error or a leak. */
-#define GP_TEST_WRAPPER_FAILURE 97
+#include "gp-test-cli.h"
 
 #define SVC_WEB "S-1-5-21-1004336348-1177238915-682003330-1106"
 #define IIS_INF                                                                                    \
@@ -23,70 +20,6 @@
 #define GEN_SVC "S-1-5-21-5-6-7-1200"
 #define GEN_GPO "{0A0A0A0A-0000-4000-8000-00000000000%u}"
 
-typedef struct {
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear(Run *run)
-{
-  g_free(run->out);
-  g_free(run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Run, run_clear)
-
-/* Runs gpsim with @args (NULL-terminated) and collects its status and output.
- * GP_TEST_WRAPPER (e.g. "valgrind --error-exitcode=97 ...") prefixes the command. */
-static void
-run_gpsim(Run *run, const char *const *args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) wrapper = NULL;
-  const char *wrapper_text = g_getenv("GP_TEST_WRAPPER");
-  int wait_status = 0;
-
-  if (wrapper_text && *wrapper_text && !g_shell_parse_argv(wrapper_text, NULL, &wrapper, &error))
-    CU_FAIL_FATAL(error->message);
-  for (guint i = 0; wrapper && wrapper[i]; i++)
-    g_ptr_array_add(argv, wrapper[i]);
-  g_ptr_array_add(argv, (gpointer)GPSIM_BINARY);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add(argv, (gpointer)args[i]);
-  g_ptr_array_add(argv, NULL);
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &run->out,
-                    &run->err, &wait_status, &error))
-    CU_FAIL_FATAL(error->message);
-  run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
-  if (run->status == GP_TEST_WRAPPER_FAILURE)
-    printf("\nthe wrapper found errors:\n%s\n", run->err);
-  CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
-}
-
-static JsonNode *
-parse_json(const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new();
-  g_autoptr(GError) error = NULL;
-
-  if (!json_parser_load_from_data(parser, text, -1, &error)) {
-    CU_FAIL(error->message);
-    return NULL;
-  }
-  return json_node_copy(json_parser_get_root(parser));
-}
-
-static const char *
-member_string(JsonObject *object, const char *member)
-{
-  JsonNode *node = json_object_get_member(object, member);
-
-  return node && !JSON_NODE_HOLDS_NULL(node) ? json_node_get_string(node) : NULL;
-}
-
 /* "S-1-5-32-544,S-1-5-19" from a holders array. */
 static char *
 holder_sids(JsonArray *holders)
@@ -94,7 +27,7 @@ holder_sids(JsonArray *holders)
   GString *out = g_string_new(NULL);
 
   for (guint i = 0; i < json_array_get_length(holders); i++) {
-    const char *sid = member_string(json_array_get_object_element(holders, i), "sid");
+    const char *sid = gp_test_json_string(json_array_get_object_element(holders, i), "sid");
     g_string_append_printf(out, "%s%s", i ? "," : "", sid ? sid : "-");
   }
   return g_string_free(out, FALSE);
@@ -115,18 +48,18 @@ static JsonNode *
 run_json(const char *const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add(argv, (gpointer)args[i]);
   g_ptr_array_add(argv, "--format");
   g_ptr_array_add(argv, "json");
   g_ptr_array_add(argv, NULL);
-  run_gpsim(&run, (const char *const *)argv->pdata);
+  gp_test_run(&run, (const char *const *)argv->pdata);
   if (run.status != 0)
     printf("\nstderr: %s", run.err);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  return parse_json(run.out);
+  return gp_test_json(run.out);
 }
 
 static JsonObject *
@@ -145,8 +78,8 @@ changed_list(JsonNode *root)
   for (guint i = 0; i < json_array_get_length(changed); i++) {
     JsonObject *entry = json_array_get_object_element(changed, i);
     JsonObject *computer = json_object_get_object_member(entry, "computer");
-    g_string_append_printf(out, "%s%s:%s", i ? " " : "", member_string(computer, "name"),
-                           member_string(entry, "right"));
+    g_string_append_printf(out, "%s%s:%s", i ? " " : "", gp_test_json_string(computer, "name"),
+                           gp_test_json_string(entry, "right"));
   }
   return g_string_free(out, FALSE);
 }
@@ -159,8 +92,8 @@ find_change(JsonNode *root, const char *computer, const char *right)
   for (guint i = 0; i < json_array_get_length(changed); i++) {
     JsonObject *entry = json_array_get_object_element(changed, i);
     JsonObject *who = json_object_get_object_member(entry, "computer");
-    if (g_strcmp0(member_string(who, "name"), computer) == 0
-        && g_strcmp0(member_string(entry, "right"), right) == 0)
+    if (g_strcmp0(gp_test_json_string(who, "name"), computer) == 0
+        && g_strcmp0(gp_test_json_string(entry, "right"), right) == 0)
       return entry;
   }
   return NULL;
@@ -195,7 +128,8 @@ side_winner(JsonObject *change, const char *side)
 {
   JsonNode *winner = json_object_get_member(json_object_get_object_member(change, side), "winner");
 
-  return JSON_NODE_HOLDS_NULL(winner) ? NULL : member_string(json_node_get_object(winner), "name");
+  return JSON_NODE_HOLDS_NULL(winner) ? NULL
+                                      : gp_test_json_string(json_node_get_object(winner), "name");
 }
 
 /* ------------------------------------------------------------ the planning story */
@@ -233,9 +167,9 @@ test_planning_story_text(void)
 {
   g_autofree char *plan = plan_path("web-rollout.plan");
   const char *args[] = { "whatif", plan, "--right", "SeImpersonatePrivilege", NULL };
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL_FATAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "APP01  CN=APP01,OU=Servers,DC=contoso,DC=com\n"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "    gains   BUILTIN\\IIS_IUSRS, CONTOSO\\svc-web\n"));
@@ -260,7 +194,7 @@ test_fixed_plan(void)
   GP_ASSERT_STR(list, "WEB01:SeImpersonatePrivilege WEB02:SeImpersonatePrivilege");
   GP_ASSERT_STR(summary, "2 SeImpersonatePrivilege=2");
   GP_ASSERT_STR(gained_sids, SVC_WEB);
-  GP_ASSERT_STR(member_string(json_array_get_object_element(gained, 0), "name"),
+  GP_ASSERT_STR(gp_test_json_string(json_array_get_object_element(gained, 0), "name"),
                 "CONTOSO\\svc-web");
 }
 
@@ -281,8 +215,8 @@ test_persistence_reverted_to_local(void)
   GP_ASSERT_STR(list, "APP01:SeRemoteInteractiveLogonRight APP01:SeDenyNetworkLogonRight "
                       "APP01:SeImpersonatePrivilege");
   CU_ASSERT_PTR_NOT_NULL_FATAL(impersonate);
-  GP_ASSERT_STR(member_string(impersonate, "persistence"), "reverted-to-local");
-  GP_ASSERT_STR(member_string(json_object_get_object_member(impersonate, "after"), "source"),
+  GP_ASSERT_STR(gp_test_json_string(impersonate, "persistence"), "reverted-to-local");
+  GP_ASSERT_STR(gp_test_json_string(json_object_get_object_member(impersonate, "after"), "source"),
                 "default");
   effective = holder_sids(json_object_get_array_member(impersonate, "effective_holders"));
   GP_ASSERT_STR(effective, DEF);
@@ -299,16 +233,16 @@ test_persistence_tattooed(void)
   g_autoptr(JsonNode) root = run_json(args);
   g_autofree char *summary = summary_text(root);
   JsonObject *ws01 = find_change(root, "WS01", "SeTcbPrivilege");
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   GP_ASSERT_STR(summary, "7 SeTcbPrivilege=7");
   CU_ASSERT_PTR_NOT_NULL_FATAL(ws01);
-  GP_ASSERT_STR(member_string(ws01, "persistence"), "tattooed");
+  GP_ASSERT_STR(gp_test_json_string(ws01, "persistence"), "tattooed");
   CU_ASSERT_TRUE(json_object_get_boolean_member(json_object_get_object_member(ws01, "after"),
                                                 "defined_nowhere"));
   CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(ws01, "effective_holders")),
                   0);
-  run_gpsim(&run, text_args);
+  gp_test_run(&run, text_args);
   CU_ASSERT_EQUAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "persistence: tattooed"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "the last list stays (tattooed)"));
@@ -323,8 +257,8 @@ test_failing_line_changes_nothing(void)
   g_autofree char *plan = g_build_filename(dir, "bad.plan", NULL);
   const char *args[] = { "whatif", plan, NULL };
   const char *syntax_args[] = { "whatif", "--change", "block Web", "--change", "lnk A to B", NULL };
-  g_auto(Run) run = { 0 };
-  g_auto(Run) syntax = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) syntax = { 0 };
 
   CU_ASSERT_TRUE_FATAL(
       g_file_set_contents(plan,
@@ -332,13 +266,13 @@ test_failing_line_changes_nothing(void)
                           "block contoso.com/Servers/Web\n"
                           "unlink \"Server Baseline\" from contoso.com/Servers/Web\n",
                           -1, NULL));
-  run_gpsim(&run, args);
+  gp_test_run(&run, args);
   CU_ASSERT_EQUAL(run.status, 1);
   CU_ASSERT_STRING_EQUAL(run.out, "");
   CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "bad.plan:3: GPO 'Server Baseline' is not linked at "
                                          "OU=Web,OU=Servers,DC=contoso,DC=com"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.err, "the plan was not applied (nothing changed)"));
-  run_gpsim(&syntax, syntax_args);
+  gp_test_run(&syntax, syntax_args);
   CU_ASSERT_EQUAL(syntax.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(syntax.err, "gpsim: error: --change:2: unknown change 'lnk'"));
   g_unlink(plan);
@@ -353,17 +287,17 @@ test_usage_errors(void)
   const char *both[] = { "whatif", "--change", "block Web", "--all", "--computer", "APP01", NULL };
   const char *diff_one[] = { "diff", "/tmp", NULL };
   const char *ambiguous[] = { "whatif", "--change", "add WEB0 to \"Web Servers\"", NULL };
-  g_auto(Run) r1 = { 0 };
-  g_auto(Run) r2 = { 0 };
-  g_auto(Run) r3 = { 0 };
-  g_auto(Run) r4 = { 0 };
-  g_auto(Run) r5 = { 0 };
+  g_auto(GpTestRun) r1 = { 0 };
+  g_auto(GpTestRun) r2 = { 0 };
+  g_auto(GpTestRun) r3 = { 0 };
+  g_auto(GpTestRun) r4 = { 0 };
+  g_auto(GpTestRun) r5 = { 0 };
 
-  run_gpsim(&r1, none);
-  run_gpsim(&r2, missing);
-  run_gpsim(&r3, both);
-  run_gpsim(&r4, diff_one);
-  run_gpsim(&r5, ambiguous);
+  gp_test_run(&r1, none);
+  gp_test_run(&r2, missing);
+  gp_test_run(&r3, both);
+  gp_test_run(&r4, diff_one);
+  gp_test_run(&r5, ambiguous);
   CU_ASSERT_EQUAL(r1.status, 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(r1.err, "whatif needs a PLAN file or --change"));
   CU_ASSERT_EQUAL(r2.status, 2);
@@ -397,9 +331,9 @@ test_change_options(void)
   GP_ASSERT_STR(list, "WEB01:SeImpersonatePrivilege WEB02:SeImpersonatePrivilege "
                       "LEGACY01:SeImpersonatePrivilege");
   CU_ASSERT_EQUAL(json_array_get_length(plan), 2);
-  GP_ASSERT_STR(member_string(second, "file"), "--change");
+  GP_ASSERT_STR(gp_test_json_string(second, "file"), "--change");
   CU_ASSERT_EQUAL(json_object_get_int_member(second, "line"), 2);
-  GP_ASSERT_STR(member_string(second, "change"), "link");
+  GP_ASSERT_STR(gp_test_json_string(second, "change"), "link");
   GP_ASSERT_STR(json_array_get_string_element(json_object_get_array_member(second, "applied"), 0),
                 "linked 'Pilot Rights' at OU=Legacy,OU=Servers,DC=contoso,DC=com as link order 1");
   CU_ASSERT_EQUAL(json_array_get_length(why), 1);
@@ -426,17 +360,18 @@ test_json_schema(void)
                                   "holders",         "local_greyed_out",  "definitions", "local",
                                   "defined_nowhere", "if_winner_removed", "notes" };
 
-  GP_ASSERT_STR(member_string(top, "schema"), "gpsim.whatif/1");
+  GP_ASSERT_STR(gp_test_json_string(top, "schema"), "gpsim.whatif/1");
   for (guint i = 0; i < G_N_ELEMENTS(top_members); i++)
     CU_ASSERT_TRUE(json_object_has_member(top, top_members[i]));
   for (guint i = 0; i < G_N_ELEMENTS(entry_members); i++)
     CU_ASSERT_TRUE(json_object_has_member(entry, entry_members[i]));
   for (guint i = 0; i < G_N_ELEMENTS(right_members); i++)
     CU_ASSERT_TRUE(json_object_has_member(after, right_members[i]));
-  GP_ASSERT_STR(member_string(computer, "dn"), "CN=APP01,OU=Servers,DC=contoso,DC=com");
-  GP_ASSERT_STR(member_string(computer, "role"), "member-server");
+  GP_ASSERT_STR(gp_test_json_string(computer, "dn"), "CN=APP01,OU=Servers,DC=contoso,DC=com");
+  GP_ASSERT_STR(gp_test_json_string(computer, "role"), "member-server");
   CU_ASSERT_TRUE(json_object_has_member(computer, "site_reason"));
-  GP_ASSERT_STR(member_string(after, "display_name"), "Impersonate a client after authentication");
+  GP_ASSERT_STR(gp_test_json_string(after, "display_name"),
+                "Impersonate a client after authentication");
   CU_ASSERT_EQUAL(json_object_get_int_member(json_object_get_object_member(top, "summary"),
                                              "computers_evaluated"),
                   1);
@@ -456,7 +391,8 @@ test_move_explained(void)
   JsonObject *app01 = find_change(root, "APP01", "SeServiceLogonRight");
   JsonObject *computer = json_object_get_object_member(app01, "computer");
 
-  GP_ASSERT_STR(member_string(computer, "dn"), "CN=APP01,OU=Legacy,OU=Servers,DC=contoso,DC=com");
+  GP_ASSERT_STR(gp_test_json_string(computer, "dn"),
+                "CN=APP01,OU=Legacy,OU=Servers,DC=contoso,DC=com");
   GP_ASSERT_STR(side_winner(app01, "after"), "Legacy App Rights");
   GP_ASSERT_STR(json_array_get_string_element(json_object_get_array_member(app01, "why"), 0),
                 "--change:1: move APP01 to contoso.com/Servers/Legacy");
@@ -539,13 +475,13 @@ test_diff_snapshots(void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *list = NULL;
   JsonObject *web01;
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   copy_tree(lab, copy);
   edit_iis_template(copy);
   root = run_json(args);
   list = changed_list(root);
-  GP_ASSERT_STR(member_string(root_object(root), "schema"), "gpsim.diff/1");
+  GP_ASSERT_STR(gp_test_json_string(root_object(root), "schema"), "gpsim.diff/1");
   CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(root_object(root), "plan")),
                   0);
   GP_ASSERT_STR(list, "WEB01:SeImpersonatePrivilege WEB02:SeImpersonatePrivilege");
@@ -553,7 +489,7 @@ test_diff_snapshots(void)
   GP_ASSERT_STR(json_array_get_string_element(json_object_get_array_member(web01, "why"), 0),
                 "GPO 'IIS Web Tier' {A1C0B7E2-5D1F-4C3A-9E61-0B2D5C7A1004}: SeImpersonatePrivilege "
                 "edited (5 -> 6 holders)");
-  run_gpsim(&run, text_args);
+  gp_test_run(&run, text_args);
   CU_ASSERT_EQUAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Diff: "));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "    gains   CONTOSO\\svc-web\n"));
@@ -655,7 +591,7 @@ test_generated_tattooed(void)
   list = changed_list(root);
   GP_ASSERT_STR(list, "PC3-1:SeTcbPrivilege PC3-2:SeTcbPrivilege");
   pc = find_change(root, "PC3-1", "SeTcbPrivilege");
-  GP_ASSERT_STR(member_string(pc, "persistence"), "tattooed");
+  GP_ASSERT_STR(gp_test_json_string(pc, "persistence"), "tattooed");
   effective = holder_sids(json_object_get_array_member(pc, "effective_holders"));
   GP_ASSERT_STR(effective, GEN_SVC);
   CU_ASSERT_EQUAL(json_array_get_length(json_object_get_array_member(pc, "lost")), 0);
@@ -688,7 +624,7 @@ test_generated_without_computers(void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *list = NULL;
   JsonArray *notes;
-  g_auto(Run) run = { 0 };
+  g_auto(GpTestRun) run = { 0 };
 
   generate_lab(dir, 3, FALSE);
   root = run_json(args);
@@ -696,13 +632,13 @@ test_generated_without_computers(void)
   GP_ASSERT_STR(list, "(any computer):SeDebugPrivilege");
   CU_ASSERT_TRUE(json_object_get_boolean_member(root_object(root), "hypothetical_computers"));
   GP_ASSERT_STR(
-      member_string(json_object_get_object_member(
-                        find_change(root, "(any computer)", "SeDebugPrivilege"), "computer"),
-                    "dn"),
+      gp_test_json_string(json_object_get_object_member(
+                              find_change(root, "(any computer)", "SeDebugPrivilege"), "computer"),
+                          "dn"),
       "CN=(any computer),OU=OU2,DC=gen,DC=test");
   notes = json_object_get_array_member(root_object(root), "notes");
   CU_ASSERT_PTR_NOT_NULL(strstr(json_array_get_string_element(notes, 0), "no computers"));
-  run_gpsim(&run, text_args);
+  gp_test_run(&run, text_args);
   CU_ASSERT_EQUAL(run.status, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Note: the data holds no computers"));
   CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Summary: 0 of 4 computers change"));
