@@ -25,9 +25,8 @@ static gboolean
 check_live_options(GOptionContext *context, GOptionGroup *group, gpointer data, GError **error)
 {
   const GpCliOptions *options = data;
-  gboolean any = options->user || options->password_file || options->kerberos
-                 || options->ca_file || options->insecure_tls || options->starttls
-                 || options->timeout;
+  gboolean any = options->user || options->password_file || options->kerberos || options->ca_file
+                 || options->insecure_tls || options->starttls || options->timeout;
   const char *problem = NULL;
 
   (void)context;
@@ -71,8 +70,9 @@ gp_cli_live_entries(GOptionContext *context, GpCliOptions *options)
       "bound of every network call, in seconds (default 30)", "S" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  GOptionGroup *group = g_option_group_new("live", "Live acquisition options (README \"Live "
-                                                   "acquisition\"):",
+  GOptionGroup *group = g_option_group_new("live",
+                                           "Live acquisition options (README \"Live "
+                                           "acquisition\"):",
                                            "Show live acquisition options", options, NULL);
 
   g_option_group_add_entries(group, entries);
@@ -83,8 +83,8 @@ gp_cli_live_entries(GOptionContext *context, GpCliOptions *options)
 /* ----------------------------------------------------------------- reading */
 
 gboolean
-gp_cli_live_read(const GpCliOptions *options, const char *dir, GPtrArray *diags,
-                 char **out_ldif, char **out_sysvol, GError **error)
+gp_cli_live_read(const GpCliOptions *options, const char *dir, GPtrArray *diags, char **out_ldif,
+                 char **out_sysvol, GError **error)
 {
   g_autofree char *host = NULL;
   char *password = NULL;

@@ -22,8 +22,8 @@ gp_cmd_snapshot_options(GOptionContext *context, GpCliOptions *options)
       "folder to write the snapshot to (absent or empty)", "DIR" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  GOptionGroup *group = g_option_group_new("snapshot", "Snapshot options:",
-                                           "Show snapshot options", NULL, NULL);
+  GOptionGroup *group
+      = g_option_group_new("snapshot", "Snapshot options:", "Show snapshot options", NULL, NULL);
 
   g_option_group_add_entries(group, entries);
   g_option_context_add_group(context, group);
@@ -75,8 +75,8 @@ move_into_place(const char *tmp, const char *dir, gboolean exists, GError **erro
   if ((exists && g_rmdir(dir) != 0) || g_rename(tmp, dir) != 0) {
     int saved = errno;
     g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved),
-                "cannot move the snapshot to '%s': %s (it is left in '%s')", dir,
-                g_strerror(saved), tmp);
+                "cannot move the snapshot to '%s': %s (it is left in '%s')", dir, g_strerror(saved),
+                tmp);
     return FALSE;
   }
   return TRUE;

@@ -38,9 +38,9 @@ struct _GpLiveLdap {
   guint port;
   guint timeout;
   struct ldap_conncb conncb;
-  gboolean connected;   /* the TCP connection was made */
-  gboolean tls_done;    /* TLS is up (first answer read) */
-  gboolean timed_out;   /* a socket read or write waited the whole timeout */
+  gboolean connected; /* the TCP connection was made */
+  gboolean tls_done;  /* TLS is up (first answer read) */
+  gboolean timed_out; /* a socket read or write waited the whole timeout */
   char *default_nc;
   char *config_nc;
   char *bind_name;
@@ -106,8 +106,7 @@ static Sockbuf_IO timeout_io = { io_setup, NULL, io_ctrl, io_read, io_write, NUL
 /* Called by libldap once the TCP connection is made, before TLS: the timeout
  * layer goes under TLS (same level, pushed first). */
 static int
-on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
-           struct ldap_conncb *ctx)
+on_connect(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr, struct ldap_conncb *ctx)
 {
   GpLiveLdap *ldap = ctx->lc_arg;
 
@@ -184,6 +183,12 @@ set_tls_error(GpLiveLdap *ldap, const char *diag, GError **error)
                       "TLS certificate verification failed: not issued by a trusted CA, or not "
                       "for '%s' (give --ca-file, or --insecure-tls)",
                       ldap->host);
+  else if (diag && (strstr(diag, "pull function") || strstr(diag, "terminated")))
+    /* GnuTLS's words for a connection closed or reset in the handshake */
+    gp_live_set_error(error, GP_LIVE_ERROR_TLS, ldap->url,
+                      "TLS handshake failed: the server closed the connection (is this %s?)",
+                      options && options->starttls ? "an LDAP port"
+                                                   : "an LDAPS port; try --starttls");
   else
     gp_live_set_error(error, GP_LIVE_ERROR_TLS, ldap->url, "TLS handshake failed%s%s",
                       diag ? ": " : "", diag ? diag : "");
@@ -204,8 +209,8 @@ set_ldap_error(GpLiveLdap *ldap, int rc, const char *doing, GError **error)
   else if (down && !ldap->tls_done)
     set_tls_error(ldap, diag, error);
   else if (rc == LDAP_INVALID_CREDENTIALS)
-    gp_live_set_error(error, GP_LIVE_ERROR_CREDENTIALS, ldap->url,
-                      "invalid credentials for '%s'", ldap->bind_name);
+    gp_live_set_error(error, GP_LIVE_ERROR_CREDENTIALS, ldap->url, "invalid credentials for '%s'",
+                      ldap->bind_name);
   else
     gp_live_set_error(error, GP_LIVE_ERROR_FAILED, ldap->url, "%s: %s%s%s", doing,
                       ldap_err2string(rc), diag ? ": " : "", diag ? diag : "");
@@ -297,8 +302,8 @@ read_root_dse(GpLiveLdap *ldap, GError **error)
   struct timeval tv = { (time_t)ldap->timeout, 0 };
   LDAPMessage *res = NULL;
   LDAPMessage *entry;
-  int rc = ldap_search_ext_s(ldap->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL,
-                             NULL, &tv, LDAP_NO_LIMIT, &res);
+  int rc = ldap_search_ext_s(ldap->ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 0, NULL, NULL,
+                             &tv, LDAP_NO_LIMIT, &res);
 
   if (rc != LDAP_SUCCESS) {
     set_ldap_error(ldap, rc, "reading the RootDSE", error);
@@ -387,8 +392,7 @@ bind_kerberos(GpLiveLdap *ldap, GError **error)
   if (rc == LDAP_LOCAL_ERROR || rc == LDAP_INVALID_CREDENTIALS) {
     g_autofree char *diag = diagnostic(ldap);
     gp_live_set_error(error, GP_LIVE_ERROR_CREDENTIALS, ldap->url,
-                      "Kerberos (GSS-API) bind failed%s%s (%s)", diag ? ": " : "",
-                      diag ? diag : "",
+                      "Kerberos (GSS-API) bind failed%s%s (%s)", diag ? ": " : "", diag ? diag : "",
                       g_hostname_is_ip_address(ldap->host)
                           ? "Kerberos needs the DC's DNS name in --dc, not an address"
                           : "is there a ticket? run kinit");
@@ -422,8 +426,8 @@ bind_simple(GpLiveLdap *ldap, const GpLiveOptions *options, GError **error)
   cred.bv_len = strlen(cred.bv_val);
   if (cred.bv_len == 0) {
     /* an empty password would be an anonymous bind that "succeeds" */
-    gp_live_set_error(error, GP_LIVE_ERROR_CREDENTIALS, ldap->url,
-                      "empty password for '%s'", ldap->bind_name);
+    gp_live_set_error(error, GP_LIVE_ERROR_CREDENTIALS, ldap->url, "empty password for '%s'",
+                      ldap->bind_name);
     return FALSE;
   }
   rc = ldap_sasl_bind_s(ldap->ld, ldap->bind_name, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
@@ -520,9 +524,10 @@ typedef struct {
 
 /* Attributes gp-ldif.c reads, by kind of object. */
 static char *domain_attrs[]
-    = { "objectClass", "cn", "gPLink", "gPOptions", "sAMAccountName", "dNSHostName",
-        "operatingSystem", "userAccountControl", "primaryGroupID", "objectSid", "memberOf",
-        "member", "msWMI-ID", "msWMI-Name", "msWMI-Parm2", NULL };
+    = { "objectClass",    "cn",          "gPLink",          "gPOptions",
+        "sAMAccountName", "dNSHostName", "operatingSystem", "userAccountControl",
+        "primaryGroupID", "objectSid",   "memberOf",        "member",
+        "msWMI-ID",       "msWMI-Name",  "msWMI-Parm2",     NULL };
 static char *gpo_attrs[] = { "objectClass",
                              "cn",
                              "displayName",
@@ -534,20 +539,23 @@ static char *gpo_attrs[] = { "objectClass",
                              "gPCWQLFilter",
                              "nTSecurityDescriptor",
                              NULL };
-static char *config_attrs[] = { "objectClass", "cn",       "gPLink",   "gPOptions", "siteObject",
-                                "serverReference", "nETBIOSName", "nCName", "dnsRoot", NULL };
+static char *config_attrs[]
+    = { "objectClass",     "cn",          "gPLink", "gPOptions", "siteObject",
+        "serverReference", "nETBIOSName", "nCName", "dnsRoot",   NULL };
 
 #define DOMAIN_FILTER                                                                              \
   "(|(objectClass=domainDNS)(objectClass=organizationalUnit)(objectClass=user)"                    \
   "(objectClass=group)(objectClass=msWMI-Som)(&(objectClass=container)(gPLink=*)))"
-#define GPO_FILTER    "(objectClass=groupPolicyContainer)"
-#define CONFIG_FILTER "(|(objectClass=site)(objectClass=subnet)(objectClass=server)(&(objectClass=crossRef)(nETBIOSName=*)))"
+#define GPO_FILTER "(objectClass=groupPolicyContainer)"
+#define CONFIG_FILTER                                                                              \
+  "(|(objectClass=site)(objectClass=subnet)(objectClass=server)(&(objectClass=crossRef)("          \
+  "nETBIOSName=*)))"
 
 /* The controls of one request: paged results (with the cookie of the previous
  * page) and SD flags.  @page receives the page control to free. */
 static gboolean
-make_controls(GpLiveLdap *ldap, const LiveSearch *search, struct berval *cookie,
-              LDAPControl **page, LDAPControl *sd, LDAPControl **controls, GError **error)
+make_controls(GpLiveLdap *ldap, const LiveSearch *search, struct berval *cookie, LDAPControl **page,
+              LDAPControl *sd, LDAPControl **controls, GError **error)
 {
   guint n = 0;
   int rc;
@@ -659,7 +667,8 @@ static gboolean
 fetch_range(GpLiveLdap *ldap, const char *dn, const char *name, gint64 *next, GString *ldif,
             GError **error)
 {
-  g_autofree char *wanted = g_strdup_printf("%s" RANGE_OPTION "%" G_GINT64_FORMAT "-*", name, *next);
+  g_autofree char *wanted
+      = g_strdup_printf("%s" RANGE_OPTION "%" G_GINT64_FORMAT "-*", name, *next);
   char *attrs[] = { wanted, NULL };
   LiveSearch search = { name, dn, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, FALSE, FALSE };
   struct berval cookie = { 0, NULL };
@@ -728,8 +737,7 @@ write_entry(GpLiveLdap *ldap, LDAPMessage *entry, GString *ldif, guint *count, G
 
 /* Runs @search page by page, appending every entry to @ldif. */
 static gboolean
-search_all(GpLiveLdap *ldap, const LiveSearch *search, GString *ldif, guint *count,
-           GError **error)
+search_all(GpLiveLdap *ldap, const LiveSearch *search, GString *ldif, guint *count, GError **error)
 {
   struct berval cookie = { 0, NULL };
   gboolean ok = TRUE;
@@ -776,12 +784,22 @@ check_descriptors(GpLiveLdap *ldap, const char *gpo_ldif, guint gpos, GPtrArray 
 gboolean
 gp_live_ldap_dump(GpLiveLdap *ldap, GString *ldif, GPtrArray *diags, GError **error)
 {
-  LiveSearch domain = { "directory objects", ldap->default_nc, LDAP_SCOPE_SUBTREE,
-                        DOMAIN_FILTER,       domain_attrs,     FALSE, TRUE };
-  LiveSearch gpos = { "GPOs", ldap->default_nc, LDAP_SCOPE_SUBTREE, GPO_FILTER, gpo_attrs, TRUE,
-                      TRUE };
-  LiveSearch config = { "sites, subnets, servers and partitions", ldap->config_nc,
-                        LDAP_SCOPE_SUBTREE, CONFIG_FILTER, config_attrs, FALSE, TRUE };
+  LiveSearch domain = { "directory objects",
+                        ldap->default_nc,
+                        LDAP_SCOPE_SUBTREE,
+                        DOMAIN_FILTER,
+                        domain_attrs,
+                        FALSE,
+                        TRUE };
+  LiveSearch gpos
+      = { "GPOs", ldap->default_nc, LDAP_SCOPE_SUBTREE, GPO_FILTER, gpo_attrs, TRUE, TRUE };
+  LiveSearch config = { "sites, subnets, servers and partitions",
+                        ldap->config_nc,
+                        LDAP_SCOPE_SUBTREE,
+                        CONFIG_FILTER,
+                        config_attrs,
+                        FALSE,
+                        TRUE };
   guint n_domain = 0, n_gpos = 0, n_config = 0;
   gsize gpo_start;
 
@@ -798,9 +816,8 @@ gp_live_ldap_dump(GpLiveLdap *ldap, GString *ldif, GPtrArray *diags, GError **er
                 "nothing read from %s: no sites, subnets or NetBIOS names (the account may "
                 "not read the configuration partition)",
                 ldap->config_nc);
-  gp_diag_add(diags, GP_SEVERITY_NOTE, ldap->url, 0,
-              "read %u objects of %s (%u GPOs) and %u of %s", n_domain + n_gpos,
-              ldap->default_nc, n_gpos, n_config, ldap->config_nc);
+  gp_diag_add(diags, GP_SEVERITY_NOTE, ldap->url, 0, "read %u objects of %s (%u GPOs) and %u of %s",
+              n_domain + n_gpos, ldap->default_nc, n_gpos, n_config, ldap->config_nc);
   return TRUE;
 }
 

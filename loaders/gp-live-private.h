@@ -15,8 +15,8 @@
 G_BEGIN_DECLS
 
 /* Sets @error to "@where: MESSAGE". */
-void gp_live_set_error(GError **error, GpLiveError code, const char *where, const char *format,
-                       ...) G_GNUC_PRINTF(4, 5);
+void gp_live_set_error(GError **error, GpLiveError code, const char *where, const char *format, ...)
+    G_GNUC_PRINTF(4, 5);
 
 /* The timeout in force (options->timeout_seconds or the default). */
 guint gp_live_timeout(const GpLiveOptions *options);
@@ -69,9 +69,8 @@ typedef struct {
  * the domain's NetBIOS name, for a bare user name.  Returns: FALSE with @error
  * when the share cannot be reached at all; a GPO whose files cannot be read
  * gets a warning in @diags and no folder. */
-gboolean gp_live_smb_read(const GpLiveOptions *options, const char *user,
-                          const char *workgroup, GArray *gpos,
-                          const char *sysvol_dir, GPtrArray *diags, GError **error);
+gboolean gp_live_smb_read(const GpLiveOptions *options, const char *user, const char *workgroup,
+                          GArray *gpos, const char *sysvol_dir, GPtrArray *diags, GError **error);
 
 G_END_DECLS
 

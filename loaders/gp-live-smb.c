@@ -325,8 +325,7 @@ read_gpo(LiveSmb *smb, const GpLiveGpo *gpo, const char *sysvol_dir, GPtrArray *
   if (!inf && is_connection_error(err))
     return fail_smb(smb, err, error);
   if (!inf && err != ENOENT) {
-    skip_gpo(smb, gpo, "Machine\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf", err, diags,
-             problem);
+    skip_gpo(smb, gpo, "Machine\\Microsoft\\Windows NT\\SecEdit\\GptTmpl.inf", err, diags, problem);
     return TRUE;
   }
   *written = TRUE;
@@ -364,7 +363,8 @@ gp_live_smb_read(const GpLiveOptions *options, const char *user, const char *wor
   LiveSmb smb = { 0 };
   gboolean ok;
 
-  smb.share_url = g_strdup_printf("smb://%s/SYSVOL", options->host);
+  smb.share_url = strchr(options->host, ':') ? g_strdup_printf("smb://[%s]/SYSVOL", options->host)
+                                             : g_strdup_printf("smb://%s/SYSVOL", options->host);
   smb.timeout = gp_live_timeout(options);
   smb.password = options->kerberos ? NULL : options->password;
   split_user(&smb, user, workgroup);

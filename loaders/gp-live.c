@@ -55,29 +55,32 @@ gp_live_url(const GpLiveOptions *options)
 gboolean
 gp_live_parse_host(const char *text, char **out_host, guint *out_port, GError **error)
 {
-  const char *end = text + strlen(text);
+  const char *host = text;
+  const char *host_end = text + strlen(text);
   const char *colon = strrchr(text, ':');
-  const char *host_end = end;
+  const char *bracket = text[0] == '[' ? strchr(text, ']') : NULL;
   guint64 port = 0;
 
-  if (text[0] == '[' && (host_end = strchr(text, ']'))) {
-    colon = host_end[1] == ':' ? host_end + 1 : NULL;
-    text++;
+  if (bracket) { /* [IPv6] or [IPv6]:port */
+    host = text + 1;
+    host_end = bracket;
+    colon = bracket[1] == ':' ? bracket + 1 : NULL;
   } else if (colon && strchr(text, ':') != colon) {
     colon = NULL; /* a bare IPv6 address */
   } else if (colon) {
     host_end = colon;
   }
-  if (colon && !g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL)) {
+  if ((colon && !g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL))
+      || (bracket && bracket[1] && !colon)) {
     g_set_error(error, GP_LIVE_ERROR, GP_LIVE_ERROR_FAILED,
-                "--dc '%s': the port must be a number from 1 to 65535", text);
+                "--dc '%s': give HOST, HOST:PORT or [IPv6]:PORT, the port from 1 to 65535", text);
     return FALSE;
   }
-  if (host_end == text) {
-    g_set_error(error, GP_LIVE_ERROR, GP_LIVE_ERROR_FAILED, "--dc needs a host name");
+  if (host_end <= host || (text[0] == '[' && !bracket)) {
+    g_set_error(error, GP_LIVE_ERROR, GP_LIVE_ERROR_FAILED, "--dc '%s': no host name", text);
     return FALSE;
   }
-  *out_host = g_strndup(text, (gsize)(host_end - text));
+  *out_host = g_strndup(host, (gsize)(host_end - host));
   *out_port = (guint)port;
   return TRUE;
 }
@@ -112,8 +115,7 @@ probe_connect(const struct addrinfo *ai, guint timeout)
 }
 
 void
-gp_live_probe_error(const char *host, guint port, guint timeout, const char *where,
-                    GError **error)
+gp_live_probe_error(const char *host, guint port, guint timeout, const char *where, GError **error)
 {
   struct addrinfo hints = { 0 };
   struct addrinfo *found = NULL;
@@ -134,8 +136,7 @@ gp_live_probe_error(const char *host, guint port, guint timeout, const char *whe
   else if (err == ETIMEDOUT)
     gp_live_set_error(error, GP_LIVE_ERROR_TIMEOUT, where, "timed out after %u s", timeout);
   else if (err != 0)
-    gp_live_set_error(error, GP_LIVE_ERROR_REFUSED, where, "cannot connect: %s",
-                      g_strerror(err));
+    gp_live_set_error(error, GP_LIVE_ERROR_REFUSED, where, "cannot connect: %s", g_strerror(err));
   else
     gp_live_set_error(error, GP_LIVE_ERROR_FAILED, where,
                       "the port accepts connections but no LDAP server answered");
@@ -313,8 +314,7 @@ fetch_foreign_gpos(GpLiveLdap *ldap, GpModel *scratch, GString *ldif, GPtrArray 
 }
 
 static gboolean
-read_directory(GpLiveLdap *ldap, GpModel *scratch, GString *ldif, GPtrArray *diags,
-               GError **error)
+read_directory(GpLiveLdap *ldap, GpModel *scratch, GString *ldif, GPtrArray *diags, GError **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc();
   g_autofree char *stamp = g_date_time_format_iso8601(now);

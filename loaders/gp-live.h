@@ -25,15 +25,15 @@ G_BEGIN_DECLS
 #define GP_LIVE_SYSVOL_NAME     "sysvol"
 
 typedef struct {
-  const char *host;         /* DNS name or address of a domain controller */
-  guint port;               /* 0: 636 (LDAPS), or 389 with starttls */
-  const char *user;         /* (nullable) simple bind: user, DOMAIN\user, user@domain or a DN */
-  const char *password;     /* (nullable) with user */
-  gboolean kerberos;        /* SASL GSS-API with the caller's Kerberos ticket */
-  const char *ca_file;      /* (nullable) PEM file of the CA that signed the DC's certificate */
-  gboolean insecure_tls;    /* no certificate verification (a warning says so) */
-  gboolean starttls;        /* ldap:// + StartTLS instead of ldaps:// */
-  guint timeout_seconds;    /* bound of every network call; 0: GP_LIVE_DEFAULT_TIMEOUT */
+  const char *host;      /* DNS name or address of a domain controller */
+  guint port;            /* 0: 636 (LDAPS), or 389 with starttls */
+  const char *user;      /* (nullable) simple bind: user, DOMAIN\user, user@domain or a DN */
+  const char *password;  /* (nullable) with user */
+  gboolean kerberos;     /* SASL GSS-API with the caller's Kerberos ticket */
+  const char *ca_file;   /* (nullable) PEM file of the CA that signed the DC's certificate */
+  gboolean insecure_tls; /* no certificate verification (a warning says so) */
+  gboolean starttls;     /* ldap:// + StartTLS instead of ldaps:// */
+  guint timeout_seconds; /* bound of every network call; 0: GP_LIVE_DEFAULT_TIMEOUT */
 } GpLiveOptions;
 
 #define GP_LIVE_ERROR gp_live_error_quark()
