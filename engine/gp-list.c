@@ -187,6 +187,14 @@ wmi_filter(const GpModel *model, const GpEngineOptions *options, const GpGpo *gp
   entry->wmi_filter = gp_model_find_wmi_filter(model, id);
   label = entry->wmi_filter && entry->wmi_filter->name ? entry->wmi_filter->name : id;
   value = wmi_value(options, id, &given);
+  if (!entry->wmi_filter && !given) {
+    /* MS-GPOL 3.2.5.1.7: a filter the client cannot fetch lets the GPO apply. */
+    g_ptr_array_add(entry->assumptions,
+                    g_strdup_printf("WMI filter '%s' is not in the data: applied, as a client "
+                                    "that cannot read the filter does",
+                                    label));
+    return GP_REASON_NONE;
+  }
   g_ptr_array_add(entry->assumptions,
                   g_strdup_printf("WMI filter '%s' %s %s%s", label, given ? "set" : "assumed",
                                   value ? "true" : "false", given ? " with --wmi" : " (--wmi)"));

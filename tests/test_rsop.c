@@ -704,8 +704,11 @@ fixture_gpos(GpModel *model, const char *tweaks, GpSom *domain, GpSom *servers)
   if (version)
     b->version_number = b->gpt_version = (guint32)g_ascii_strtoull(version + 4, NULL, 10);
   c->machine_template = template_with("SeDebugPrivilege", "S-1-5-32-544");
-  if (strstr(tweaks, "wmiC"))
+  if (strstr(tweaks, "wmiC")) {
+    /* The filter object is in the data: an absent one would let the GPO apply. */
     c->wql_filter = g_strdup(WMI_FILTER);
+    gp_model_ensure_wmi_filter(model, "{F0000000-0000-0000-0000-000000000000}");
+  }
   gp_som_add_link(domain, a->dn, 0);
   gp_som_add_link(servers, b->dn, 0);
   if (!strstr(tweaks, "nolinkC"))

@@ -66,8 +66,7 @@ def ldap_base64_export(samdb, base, path, append=False):
     """An ldapsearch-like export over LDAP: binary attributes (objectSid,
     objectGUID, nTSecurityDescriptor) and non-ASCII strings in base64."""
     res = samdb.search(base, scope=ldb.SCOPE_SUBTREE, expression="(objectClass=*)",
-                       attrs=["*", "nTSecurityDescriptor"],
-                       controls=["sd_flags:1:7", "paged_results:1:500"])
+                       attrs=["*", "nTSecurityDescriptor"], controls=["sd_flags:1:7"])
     lines = ["# extended LDIF", "#", "# LDAPv3",
              "# base <%s> with scope subtree" % base, "# filter: (objectClass=*)",
              "# requesting: * nTSecurityDescriptor ", "#", ""]
@@ -87,6 +86,12 @@ def ldap_base64_export(samdb, base, path, append=False):
               "# numResponses: %d" % (n + 1), "# numEntries: %d" % n, ""]
     with open(path, "a" if append else "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
+    return n
+
+
+def count_records(path):
+    with open(path, "rb") as f:
+        return sum(1 for line in f if line.startswith(b"dn:"))
 
 
 # -- comparison ------------------------------------------------------------------
@@ -115,6 +120,11 @@ def compare_one(pred, out):
                 e.get("status"), e.get("reason"))
     g_detail = [detail(e) for e in before]
     p_detail = [detail(e) for e in pred["precedence"]]
+    # a reason precedence-rules leaves open counts as the predicted one
+    for i, e in enumerate(pred["precedence"]):
+        if i < len(g_detail) and g_detail[i][5] in e.get("reason_alt", []) \
+                and g_detail[i][0] == e["guid"]:
+            g_detail[i] = g_detail[i][:5] + (e["reason"],)
     if g_detail != p_detail:
         diffs["detail"] = {"gpsim": g_detail, "windows": p_detail}
 
@@ -128,8 +138,6 @@ def compare_one(pred, out):
     g_rights = {r["right"]: r for r in out.get("rights", [])}
     wdiff = {}
     for right, p in pred["rights"].items():
-        if p["ambiguous"]:
-            continue
         g = g_rights.get(right)
         if g is None:
             wdiff[right] = {"gpsim": "missing", "windows": p["winner"]}
@@ -179,6 +187,8 @@ def samba_deviations(model, comp, got):
 class Stats:
     def __init__(self):
         self.deviations = {}
+        self.uncertain = []
+        self.aborted = None
         self.rows = []
         self.disagreements = []
         self.exclusions = []
@@ -186,8 +196,8 @@ class Stats:
                            agree=0, sf_only=0, exports=0)
 
 
-def run_gpsim(args, seed_dir, ldifs, sysvol, tag):
-    cmd = [args.gpsim, "rsop", "--format", "jsonl", "--sysvol", sysvol]
+def run_gpsim(args, seed_dir, ldifs, sysvol, tag, extra=()):
+    cmd = [args.gpsim, "rsop", "--format", "jsonl", "--sysvol", sysvol] + list(extra)
     for l in ldifs:
         cmd += ["--ldif", l]
     for r in topology.RIGHTS:
@@ -231,9 +241,21 @@ def sanity_check(model, intended):
     return problems
 
 
-def evaluate(model, computers, sl, results, stats, row, seed):
+def wmi_variants(model):
+    """Extra gpsim runs when GPOs carry WMI filters: all false, and one filter
+    false by its id (the others left at the default, true)."""
+    used = sorted({g["wmi_filter"] for g in model["gpos"].values()
+                   if g.get("wmi_filter") and g["wmi_filter"] in model.get("wmi_filters", {})})
+    if not used:
+        return []
+    return [("wmi-all-false", ["--wmi", "assume-false"], {"default": False}),
+            ("wmi-one-false", ["--wmi", "%s=false" % used[0]], {"default": True, used[0]: False})]
+
+
+def evaluate(model, computers, sl, results, stats, row, seed, wmi_of=None):
     """Compare Samba's lists and gpsim's objects with the predictions; fills
     row and stats; True when anything disagrees."""
+    wmi_of = wmi_of or {}
     failed = False
     for comp in computers:
         row["computers"] += 1
@@ -256,16 +278,18 @@ def evaluate(model, computers, sl, results, stats, row, seed):
             stats.disagreements.append((seed, comp["name"], "samba-vs-prediction",
                                         {"samba": got, "predicted": want}, False))
 
+        preds = {}
+        for tag in results:
+            w = wmi_of.get(tag)
+            preds[tag] = (predict.windows(model, comp, security_filtering=True, wmi=w),
+                          predict.windows(model, comp, security_filtering=False, wmi=w))
         pred = predict.windows(model, comp, security_filtering=True)
-        pred_nosf = predict.windows(model, comp, security_filtering=False)
-        for right, p in pred["rights"].items():
-            if p["ambiguous"]:
-                row["excluded"] += 1
-                stats.exclusions.append((seed, comp["name"], right,
-                                         "a GPO linked more than once decides the winner only "
-                                         "if Windows keeps its highest-precedence link "
-                                         "(de-duplication undocumented, precedence-rules 6.6)"))
+        uncertain = sorted(r for r, p in pred["rights"].items() if p["ambiguous"])
+        for right in uncertain:
+            row["uncertain"] += 1
+            stats.uncertain.append((seed, comp["name"], right))
         for tag, res in results.items():
+            pred, pred_nosf = preds[tag]
             if isinstance(res, Exception):
                 diffs = {"gpsim-error": str(res)}
             else:
@@ -287,8 +311,19 @@ def evaluate(model, computers, sl, results, stats, row, seed):
                     sf = not compare_one(pred_nosf, res[comp["name"].upper()])
                 if sf:
                     row["sf_only"] += 1
-                stats.disagreements.append((seed, comp["name"], "gpsim-vs-windows[%s]" % tag,
-                                            diffs, sf))
+                kind = "gpsim-vs-windows[%s]" % tag
+                if set(diffs) == {"winners"} and set(diffs["winners"]) <= set(uncertain):
+                    kind += " [only rights decided by a GPO linked more than once]"
+                out = None if isinstance(res, Exception) else res.get(comp["name"].upper())
+                if out is not None and wmi_of.get(tag):
+                    alt = predict.windows(model, comp, security_filtering=True,
+                                          wmi=dict(wmi_of[tag], missing_as_modeled=True))
+                    if not compare_one(alt, out):
+                        kind += (" [WMI FILTER MISSING: gpsim applies the --wmi value to a "
+                                 "gPCWQLFilter whose msWMI-Som object is not in the directory; "
+                                 "MS-GPOL 3.2.5.1.7 / precedence-rules D5: such a filter counts "
+                                 "as true]")
+                stats.disagreements.append((seed, comp["name"], kind, diffs, sf))
                 failed = True
         if comp_ok:
             stats.totals["agree"] += 1
@@ -301,12 +336,14 @@ def do_seed(args, dc, seed, stats, log):
     t0 = time.time()
     seed_dir = os.path.join(args.work, "seed-%d" % seed)
     os.makedirs(seed_dir, exist_ok=True)
-    created, intended = topology.build_seed(dc, seed, security_filtering=args.security_filtering)
-    t_build = time.time() - t0
     row = dict(seed=seed, computers=0, lists=0, details=0, winners=0, samba=0, samba_total=0,
-               excluded=0, disagree=0, sf_only=0)
+               excluded=0, uncertain=0, disagree=0, sf_only=0)
     failed = False
+    created = topology.new_created(seed)
     try:
+        intended = topology.build_seed(dc, seed, created,
+                                       security_filtering=args.security_filtering)
+        t_build = time.time() - t0
         model = topology.observe(dc)
         problems = sanity_check(model, intended)
         for p in problems:
@@ -336,33 +373,42 @@ def do_seed(args, dc, seed, stats, log):
         sysvol = os.path.join(seed_dir, "sysvol")
         shutil.copytree(os.path.dirname(dc.sysvol_policies),
                         os.path.join(sysvol, os.path.basename(os.path.dirname(dc.sysvol_policies))))
-        variants = [("ldbsearch", [dom_ldif, cfg_ldif])]
+        variants = [("ldbsearch", [dom_ldif, cfg_ldif], [], None)]
+        for tag, extra, wmi in wmi_variants(model):
+            variants.append((tag, [dom_ldif, cfg_ldif], extra, wmi))
         if seed in args.base64_seeds:
             b_dom = os.path.join(seed_dir, "domain-base64.ldif")
             b_cfg = os.path.join(seed_dir, "configuration-base64.ldif")
-            ldap_base64_export(dc.samdb, dc.domain_dn, b_dom)
+            n = ldap_base64_export(dc.samdb, dc.domain_dn, b_dom)
+            if n != count_records(dom_ldif):
+                raise RuntimeError("LDAP export has %d objects, ldbsearch export %d" % (
+                    n, count_records(dom_ldif)))
             ldap_base64_export(dc.samdb, "CN=Sites," + dc.config_dn, b_cfg)
             ldap_base64_export(dc.samdb, "CN=Partitions," + dc.config_dn, b_cfg, append=True)
-            variants.append(("ldap-base64", [b_dom, b_cfg]))
+            variants.append(("ldap-base64", [b_dom, b_cfg], [], None))
         t_export = time.time() - t2
 
         t3 = time.time()
-        results = {}
-        for tag, ldifs in variants:
+        results, wmi_of = {}, {}
+        for tag, ldifs, extra, wmi in variants:
             try:
-                results[tag] = run_gpsim(args, seed_dir, ldifs, sysvol, tag)[0]
+                results[tag] = run_gpsim(args, seed_dir, ldifs, sysvol, tag, extra)[0]
             except Exception as e:
                 results[tag] = e
+            wmi_of[tag] = wmi
             stats.totals["exports"] += 1
         t_gpsim = time.time() - t3
 
-        failed = evaluate(model, computers, sl, results, stats, row, seed) or failed
+        failed = evaluate(model, computers, sl, results, stats, row, seed, wmi_of) or failed
         row["time"] = time.time() - t0
         row["timing"] = "build %.1fs, samba %.1fs, export %.1fs, gpsim %.1fs" % (
             t_build, t_samba, t_export, t_gpsim)
     except Exception:
         failed = True
-        stats.disagreements.append((seed, "-", "harness-error", traceback.format_exc(), False))
+        tb = traceback.format_exc()
+        stats.disagreements.append((seed, "-", "harness-error", tb, False))
+        if "NT_STATUS_CONNECTION" in tb or "Connection refused" in tb:
+            stats.aborted = "lost the connection to the DC during seed %d" % seed
         row["time"] = time.time() - t0
         row["timing"] = "aborted"
     finally:
@@ -381,27 +427,28 @@ def do_seed(args, dc, seed, stats, log):
     if not args.keep_work:
         shutil.rmtree(seed_dir, ignore_errors=True)
     log("seed %4d: %d computers, lists %d, winners %d, samba %d/%d, disagreements %d%s, "
-        "excluded %d, %.1fs (%s)" % (
+        "excluded %d, uncertain %d, %.1fs (%s)" % (
             seed, row["computers"], row["lists"], row["winners"], row["samba"], row["samba_total"],
             row["disagree"], " (%d security filtering only)" % row["sf_only"] if row["sf_only"] else "",
-            row["excluded"], row["time"], row.get("timing", "")))
+            row["excluded"], row["uncertain"], row["time"], row.get("timing", "")))
 
 
 def report(args, stats):
     print()
     print("== interop report: gpsim vs Windows prediction, Samba %s vs Samba prediction ==" % args.samba_version)
     print("security filtering scenarios: %s" % ("ON" if args.security_filtering else "OFF"))
-    print("%6s %9s %6s %7s %7s %11s %8s %6s %7s" % ("seed", "computers", "lists", "details",
-                                                    "winners", "samba-pred", "excluded", "disagr",
-                                                    "time"))
+    print("%6s %9s %6s %7s %7s %11s %8s %9s %6s %7s" % (
+        "seed", "computers", "lists", "details", "winners", "samba-pred", "excluded", "uncertain",
+        "disagr", "time"))
     for r in stats.rows:
-        print("%6d %9d %6d %7d %7d %11s %8d %6d %6.1fs" % (
+        print("%6d %9d %6d %7d %7d %11s %8d %9d %6d %6.1fs" % (
             r["seed"], r["computers"], r["lists"], r["details"], r["winners"],
-            "%d/%d" % (r["samba"], r["samba_total"]), r["excluded"], r["disagree"], r["time"]))
+            "%d/%d" % (r["samba"], r["samba_total"]), r["excluded"], r["uncertain"],
+            r["disagree"], r["time"]))
     t = stats.totals
-    print("%6s %9d %6d %7d %7d %11s %8d %6d" % (
+    print("%6s %9d %6d %7d %7d %11s %8d %9d %6d" % (
         "total", t["computers"], t["lists"], t["details"], t["winners"],
-        "%d/%d" % (t["samba"], t["samba_total"]), len(stats.exclusions),
+        "%d/%d" % (t["samba"], t["samba_total"]), len(stats.exclusions), len(stats.uncertain),
         t["computers"] - t["agree"]))
     print()
     print("computers compared: %d; lists agreeing: %d; full list detail agreeing: %d; "
@@ -414,6 +461,15 @@ def report(args, stats):
               "Samba matching its prediction):")
         for kind, n in sorted(stats.deviations.items(), key=lambda kv: -kv[1]):
             print("  %5d  %s" % (n, kind))
+    if stats.uncertain:
+        print()
+        print("Compared under precedence-rules' reading (every link of a GPO linked more than once "
+              "kept, MS-GPOL 3.2.5.1.5), although Windows' de-duplication is undocumented "
+              "(precedence-rules 6 item 6) and would change the winner: %d rights" % len(stats.uncertain))
+        for seed, comp, right in stats.uncertain[:20]:
+            print("  seed %d %s %s" % (seed, comp, right))
+        if len(stats.uncertain) > 20:
+            print("  ... and %d more" % (len(stats.uncertain) - 20))
     if stats.exclusions:
         print()
         print("EXCLUDED (%d, not compared):" % len(stats.exclusions))
@@ -434,6 +490,9 @@ def report(args, stats):
         if args.artifacts:
             print()
             print("inputs and outputs of failing seeds kept in %s" % args.artifacts)
+    if stats.aborted:
+        print()
+        print("ABORTED: %s; %d of %d seeds ran" % (stats.aborted, len(stats.rows), args.seeds))
     print()
     passed = t["agree"]
     failed = t["computers"] - t["agree"] + sum(1 for d in stats.disagreements if d[1] == "-")
@@ -454,15 +513,19 @@ def recheck(args):
         model = data["model"]
         sl = json.load(open(os.path.join(d, "samba.json")))
         computers = [c for c in model["computers"] if c["sam"] in sl]
-        results = {}
-        for tag, ldifs in (("ldbsearch", ["domain.ldif", "configuration.ldif"]),
-                           ("ldap-base64", ["domain-base64.ldif", "configuration-base64.ldif"])):
+        results, wmi_of = {}, {}
+        plain = ["domain.ldif", "configuration.ldif"]
+        for tag, ldifs, extra, wmi in [("ldbsearch", plain, [], None),
+                                       ("ldap-base64", ["domain-base64.ldif",
+                                                        "configuration-base64.ldif"], [], None)] + \
+                [(t, plain, e, w) for t, e, w in wmi_variants(model)]:
             if not os.path.exists(os.path.join(d, ldifs[0])):
                 continue
+            wmi_of[tag] = wmi
             try:
                 if args.gpsim:
                     results[tag] = run_gpsim(args, d, [os.path.join(d, l) for l in ldifs],
-                                             os.path.join(d, "sysvol"), tag)[0]
+                                             os.path.join(d, "sysvol"), tag, extra)[0]
                 else:
                     outs = {}
                     for line in open(os.path.join(d, "gpsim-%s.jsonl" % tag), encoding="utf-8"):
@@ -474,8 +537,8 @@ def recheck(args):
                 results[tag] = e
             stats.totals["exports"] += 1
         row = dict(seed=seed, computers=0, lists=0, details=0, winners=0, samba=0, samba_total=0,
-                   excluded=0, disagree=0, sf_only=0, time=0.0)
-        evaluate(model, computers, sl, results, stats, row, seed)
+                   excluded=0, uncertain=0, disagree=0, sf_only=0, time=0.0)
+        evaluate(model, computers, sl, results, stats, row, seed, wmi_of)
         for k in ("computers", "lists", "details", "winners", "samba", "samba_total", "sf_only"):
             stats.totals[k] += row[k]
         stats.rows.append(row)
@@ -528,6 +591,9 @@ def main():
         print(s, flush=True)
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         do_seed(args, dc, seed, stats, log)
+        if stats.aborted:
+            log("ABORTED: %s" % stats.aborted)
+            break
     return report(args, stats)
 
 

@@ -36,9 +36,23 @@ FILTER_ORDER = ["GPO_NOT_FOUND", "BAD_FUNCTIONALITY_VERSION", "COMPUTER_SETTINGS
 # -- DN helpers ----------------------------------------------------------------------
 
 def rdns(dn):
-    """Split a DN into RDN strings.  The harness' own names never contain
-    escaped commas, so a plain split is exact here."""
-    return [r.strip() for r in dn.split(",")]
+    """Split a DN (RFC 4514 string, as ldb writes it) into RDN strings at the
+    commas that are not escaped with a backslash."""
+    parts, cur, i = [], "", 0
+    while i < len(dn):
+        ch = dn[i]
+        if ch == "\\" and i + 1 < len(dn):
+            cur += dn[i:i + 2]
+            i += 2
+            continue
+        if ch == ",":
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+        i += 1
+    parts.append(cur.strip())
+    return parts
 
 
 def parents(dn):
@@ -78,7 +92,6 @@ def token(model, comp, windows=True):
         sids.add(NETWORK)
     if windows and comp["uac"] & UF_SERVER_TRUST_ACCOUNT:
         sids.add(ENTERPRISE_DCS)
-    by_dn = {g["dn"].lower(): sid for sid, g in model["groups"].items()}
     member_dns = {comp["dn"].lower()}
     primary = "%s-%d" % (dom, comp["primary_group_id"])
     if primary in model["groups"]:
@@ -157,8 +170,9 @@ def samba_security_allows(gpo, sids):
 
 # -- Windows ------------------------------------------------------------------------------
 
-def _filter_reason(model, guid, sids, security_filtering):
-    """precedence-rules 1.6, first failing check in the order of 1.9."""
+def _filter_reason(model, guid, sids, security_filtering, wmi):
+    """precedence-rules 1.6, first failing check in the order of 1.9.  wmi:
+    the modeling values of WMI filters, {"default": bool, "{ID}": bool}."""
     gpo = model["gpos"].get(guid)
     if gpo is None:
         return "GPO_NOT_FOUND"
@@ -168,6 +182,12 @@ def _filter_reason(model, guid, sids, security_filtering):
         return "COMPUTER_SETTINGS_DISABLED"
     if security_filtering and not windows_security_allows(gpo, sids):
         return "SECURITY_FILTER_DENIED"
+    fid = gpo.get("wmi_filter")
+    if fid and (fid in model.get("wmi_filters", {}) or wmi.get("missing_as_modeled")):
+        # D5; a filter that cannot be fetched counts as true (MS-GPOL 3.2.5.1.7),
+        # unless missing_as_modeled (used only to label disagreements)
+        if not wmi.get(fid, wmi.get("default", True)):
+            return "WMI_FILTER_FALSE"
     gpt = gpo["gpt_version"] or 0
     if (gpo["version"] & 0xFFFF) == 0 and (gpt & 0xFFFF) == 0:
         return "EMPTY_GPO"
@@ -176,7 +196,8 @@ def _filter_reason(model, guid, sids, security_filtering):
     return None
 
 
-def windows(model, comp, security_filtering=True):
+def windows(model, comp, security_filtering=True, wmi=None):
+    wmi = wmi or {"default": True}
     sids = token(model, comp, windows=True)
     chain = windows_som_chain(comp["dn"], model)
     nonenforced, enforced_by_som, excluded = [], [], []
@@ -207,9 +228,15 @@ def windows(model, comp, security_filtering=True):
             blocked_by = som["dn"]
     precedence = [e for level in reversed(enforced_by_som) for e in level] + nonenforced
     for e in precedence:
-        reason = _filter_reason(model, e["guid"], sids, security_filtering)
+        reason = _filter_reason(model, e["guid"], sids, security_filtering, wmi)
         e["status"] = "applied" if reason is None else "not-applied"
         e["reason"] = reason
+        e["reason_alt"] = []
+        if reason == "SECURITY_FILTER_DENIED" and \
+                not windows_access(model["gpos"][e["guid"]]["dacl"], sids, ADS_READ_PROP):
+            # a GPO the computer cannot read: precedence-rules D1 (not found or
+            # not readable) or D4 (Read denied); either reading is accepted
+            e["reason_alt"] = ["GPO_NOT_FOUND"]
 
     rights = {}
     for right in model["rights"]:
@@ -294,7 +321,13 @@ def samba(model, comp, fix_enforced_order=False, fix_block_without_gplink=False)
         if may_block and (som["gpoptions"] or 0) & 1:
             only_forced = True
 
-    ancestors = parents(comp["dn"])
+    # ads_parent_dn() cuts at the first comma, escaped or not: a bogus
+    # "parent" made of the tail of an escaped RDN starts neither with OU= nor
+    # DC=, and the walk goes on to the real parents
+    ancestors, dn = [], comp["dn"]
+    while "," in dn:
+        dn = dn[dn.index(",") + 1:]
+        ancestors.append(dn)
     for p in ancestors:                       # OUs, child to parent
         if p.startswith("OU="):
             add_som(p, True)

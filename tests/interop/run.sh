@@ -9,11 +9,12 @@
 # failing seeds), INTEROP_KEEP=1 (keep the temporary folder with the DC).
 #
 # Installs Samba's Debian packages when missing, provisions a throwaway domain
-# in a temporary folder, runs `samba` bound to the loopback interface inside a
-# private mount namespace (where /etc/hosts, /etc/nsswitch.conf and the
-# winbindd socket folder are replaced by bind mounts: the machine's own files
-# are never edited), runs tests/interop/compare.py, and stops the DC whatever
-# happens.  Needs root.
+# in a temporary folder, runs `samba` bound to the loopback interface inside
+# private network and mount namespaces (its own loopback, so it never meets
+# another DC on this machine; /etc/hosts, /etc/nsswitch.conf and the winbindd
+# socket folder replaced by bind mounts: the machine's own files are never
+# edited), runs tests/interop/compare.py, and stops the DC whatever happens.
+# Needs root.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,8 +45,7 @@ descendants() {
 
 stop_samba() {
   local pid
-  [ -f "$T/samba.pid" ] || return 0
-  pid=$(cat "$T/samba.pid")
+  pid=$(cat "$T/samba.pid" 2>/dev/null) || return 0
   if kill -0 "$pid" 2>/dev/null; then
     say "stopping samba (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
@@ -65,6 +65,7 @@ inner() {
   trap stop_samba EXIT
   trap 'exit 130' INT TERM
   mount --make-rprivate / 2>/dev/null || true
+  ip link set lo up
   mount --bind "$T/hosts" /etc/hosts
   mount --bind "$T/nsswitch.conf" /etc/nsswitch.conf
   export KRB5_CONFIG="$T/krb5.conf" KRB5CCNAME="FILE:$T/ccache"
@@ -133,32 +134,44 @@ install_deps() {
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
     chmod +x /usr/sbin/policy-rc.d
-    policy_rc=1
+    policy_rc=/usr/sbin/policy-rc.d
   fi
+  # put both files back even if the installation is interrupted
+  trap 'rm -f $policy_rc; cmp -s "$nss_backup" /etc/nsswitch.conf || cat "$nss_backup" >/etc/nsswitch.conf; rm -f "$nss_backup"' EXIT
   local rc=0
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
       --no-install-recommends $missing >/dev/null; } || rc=$?
-  [ -n "$policy_rc" ] && rm -f /usr/sbin/policy-rc.d
+  [ -n "$policy_rc" ] && rm -f "$policy_rc"
   if ! cmp -s "$nss_backup" /etc/nsswitch.conf; then
     cat "$nss_backup" >/etc/nsswitch.conf
   fi
   rm -f "$nss_backup"
+  trap - EXIT
   return $rc
 }
 
 install_deps
 command -v unshare >/dev/null || { say "unshare (util-linux) is missing"; exit 2; }
+command -v ip >/dev/null || { say "ip (iproute2) is missing"; exit 2; }
 [ -x "$GPSIM" ] || { say "$GPSIM not built: run 'make build' (or 'make interop')"; exit 2; }
 
 T=$(mktemp -d /tmp/gpsim-interop.XXXXXX)
+INNER=""
 outer_cleanup() {
   local rc=$?
   stop_samba
+  if [ -n "$INNER" ] && kill -0 "$INNER" 2>/dev/null; then
+    local left
+    left=$(descendants "$INNER")
+    kill -TERM $left "$INNER" 2>/dev/null || true
+    wait "$INNER" 2>/dev/null || true
+  fi
   if [ "${INTEROP_KEEP:-0}" = 1 ]; then say "kept $T"; else rm -rf "$T"; fi
   exit $rc
 }
 trap outer_cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 mkdir -p "$T/run/winbindd" "$T/log"
 chmod 755 "$T/run/winbindd"
@@ -187,7 +200,7 @@ if ! samba-tool domain provision --targetdir="$T/dc" --realm="$REALM" --domain="
   --host-ip=127.0.0.1 \
   --option="interfaces=lo" --option="bind interfaces only=yes" \
   --option="server services=s3fs rpc ldap cldap kdc winbindd" \
-  --option="prefork children=2" \
+  --option="prefork children=2" --option="ldb:nosync=true" \
   --option="pid directory=$T/run" --option="ncalrpc dir=$T/run/ncalrpc" \
   --option="winbindd socket directory=$T/run/winbindd" \
   --option="log file=$T/log/log.%m" --option="max log size=10000" \
@@ -202,6 +215,10 @@ for spn in "ldap/$SERVER" "ldap/$HOST"; do
 done
 say "provisioned in $SECONDS s"
 
+# in the background so that a signal to this script runs its trap at once
 rc=0
-unshare -m -- bash "$HERE/run.sh" --inner "$T" || rc=$?
+unshare -m -n -- bash "$HERE/run.sh" --inner "$T" &
+INNER=$!
+wait "$INNER" || rc=$?
+INNER=""
 exit $rc

@@ -11,11 +11,14 @@ into the DC's sysvol folder on disk, in the encodings Windows uses.
 Runs on Debian's /usr/bin/python3 with python3-samba.
 """
 
+import contextlib
+import io
 import os
 import random
 import re
 import shutil
 import subprocess
+import uuid
 
 import ldb
 from samba.dcerpc import security
@@ -117,25 +120,51 @@ class Dc:
             self.baseline[dn] = {a: self.get_attr(dn, a) for a in ("gPLink", "gPOptions")}
 
     def samba_tool(self, *args):
-        cmd = ["samba-tool"] + list(args) + [
-            "-H", "ldap://%s" % self.server,
-            "-U", "Administrator%%%s" % self.admin_password,
-            "-s", self.smbconf]
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True)
-        if p.returncode != 0:
-            raise RuntimeError("%s failed (%d): %s%s" % (" ".join(cmd[:4]), p.returncode,
-                                                        p.stdout, p.stderr))
-        return p.stdout
+        """Run a samba-tool command against the DC.  In this process, through
+        the same entry point /usr/bin/samba-tool uses (cmd_sambatool._run),
+        which saves a Python start per call; INTEROP_SAMBA_TOOL=subprocess
+        runs the real /usr/bin/samba-tool instead."""
+        argv = list(args) + ["-H", "ldap://%s" % self.server,
+                             "-U", "Administrator%%%s" % self.admin_password,
+                             "-s", self.smbconf]
+        if os.environ.get("INTEROP_SAMBA_TOOL") == "subprocess":
+            p = subprocess.run(["samba-tool"] + argv, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                raise RuntimeError("samba-tool %s failed (%d): %s%s" % (
+                    " ".join(args[:2]), p.returncode, p.stdout, p.stderr))
+            return p.stdout
+        from samba.netcmd.main import cmd_sambatool
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            cmd = cmd_sambatool(outf=out, errf=err)
+            # subcommand objects are made once, with the real stdout: point
+            # the ones on this command's path at our buffers
+            node = cmd
+            for word in argv:
+                node.outf, node.errf = out, err
+                sub = getattr(node, "subcommands", {}).get(word)
+                if sub is None:
+                    break
+                node = sub
+            node.outf, node.errf = out, err
+            try:
+                rc = cmd._run("samba-tool", argv[0], *argv[1:])
+            except SystemExit as e:
+                rc = e.code
+        if rc not in (0, None):
+            raise RuntimeError("samba-tool %s failed (%s): %s%s" % (
+                " ".join(args[:2]), rc, out.getvalue(), err.getvalue()))
+        return out.getvalue()
 
 
 # -- SYSVOL file writers ---------------------------------------------------------
 
-def gpt_ini_bytes(version, display_name=None):
+def gpt_ini_bytes(version, display_name=None, spaced=False):
     lines = ["[General]"]
     if display_name is not None:
         lines.append("displayName=%s" % display_name)
-    lines.append("Version=%d" % version)
+    lines.append(("Version = %d" if spaced else "Version=%d") % version)
     return ("\r\n".join(lines) + "\r\n").encode("ascii", "replace")
 
 
@@ -203,12 +232,18 @@ def _weighted(rng, pairs):
     return pairs[-1][0]
 
 
-def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
-    """Create one random topology on the DC.  Returns what cleanup() needs and
-    the intended values (for the harness' own sanity checks)."""
+def new_created(seed):
+    """What cleanup() removes; build_seed() fills it as it goes, so that a
+    seed that fails half-way is cleaned up too."""
+    return {"computers": [], "groups": [], "ous": [], "gpos": [], "others": [],
+            "computer_names": [], "seed": seed}
+
+
+def build_seed(dc, seed, created, security_filtering=True):
+    """Create one random topology on the DC.  Returns the intended values (for
+    the harness' own sanity checks)."""
     rng = random.Random(seed)
     tag = "S%d" % seed
-    created = {"computers": [], "groups": [], "ous": [], "gpos": [], "seed": seed}
     intended = {"gplink": {}, "templates": {}, "scenarios": []}
 
     # -- OUs: a small random forest of nested OUs under the domain --------------
@@ -216,7 +251,9 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
     n_top = rng.randint(1, 3)
     queue = []
     for i in range(n_top):
-        dn = "OU=%s-T%d,%s" % (tag, i, dc.domain_dn)
+        # now and then a name with an escaped comma in its RDN
+        label = "%s-T%d" % (tag, i) + ("\\, Sales" if rng.random() < 0.15 else "")
+        dn = "OU=%s,%s" % (label, dc.domain_dn)
         ous.append((dn, 1))
         queue.append((dn, 1))
         created["ous"].append(dn)
@@ -225,7 +262,9 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
         if depth >= 4:
             continue
         for j in range(_weighted(rng, [(0, 3), (1, 4), (2, 3)])):
-            dn = "OU=%s-L%d-%d,%s" % (tag, depth + 1, len(ous), parent)
+            label = "%s-L%d-%d" % (tag, depth + 1, len(ous)) + \
+                ("\\, Web" if rng.random() < 0.1 else "")
+            dn = "OU=%s,%s" % (label, parent)
             ous.append((dn, depth + 1))
             queue.append((dn, depth + 1))
             if len(ous) >= 8:
@@ -233,14 +272,25 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
     for dn, _ in ous:
         dc.samdb.create_ou(dn)
 
+    # now and then a plain container (CN=) between a computer and its OUs: it
+    # is not a SOM, the walk goes on above it
+    boxes = []
+    if rng.random() < 0.4:
+        parent = rng.choice([dn for dn, _ in ous] + [dc.domain_dn])
+        box = "CN=%s-Box,%s" % (tag, parent)
+        dc.samdb.add({"dn": box, "objectClass": "container"})
+        if parent == dc.domain_dn:
+            created["ous"].append(box)
+        boxes.append(box)
+
     # -- groups, nested -----------------------------------------------------------
     groups = []  # (name, dn, sid)
     for i in range(rng.randint(3, 5)):
         name = "%s-G%d" % (tag, i)
         dc.samdb.newgroup(name)
         dn = "CN=%s,%s" % (name, dc.users_dn)
-        groups.append((name, dn, dc.sid_of(dn)))
         created["groups"].append(dn)
+        groups.append((name, dn, dc.sid_of(dn)))
     for i in range(len(groups)):
         for j in range(i + 1, len(groups)):
             if rng.random() < 0.3:
@@ -256,6 +306,8 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
             parent = dc.domain_dn
         elif r < 0.22:
             parent = dc.computers_dn
+        elif r < 0.32 and boxes:
+            parent = boxes[0]
         else:
             parent = rng.choice(ous)[0]
         dn = "CN=%s,%s" % (name, parent)
@@ -264,9 +316,10 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
                       "userAccountControl": str(UF_WORKSTATION_TRUST_ACCOUNT | UF_ACCOUNTDISABLE),
                       "operatingSystem": rng.choice(OS_NAMES),
                       "dNSHostName": "%s.%s" % (name.lower(), dc.realm.lower())})
+        created["computers"].append(dn)
+        created["computer_names"].append(name)
         sid = dc.sid_of(dn)
         computers.append((name, dn, sid))
-        created["computers"].append(dn)
         for gname, gdn, gsid in groups:
             if rng.random() < 0.3:
                 dc.samdb.add_remove_group_members(gname, [name + "$"],
@@ -283,10 +336,27 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
             dc.set_attr(dn, "primaryGroupID", gsid.rsplit("-", 1)[1])
             intended["scenarios"].append("primary-group:%s" % name)
 
+    # -- WMI filters (msWMI-Som), referenced by some GPOs' gPCWQLFilter ---------------
+    wmi_ids = []
+    if rng.random() < 0.5:
+        som_dn = "CN=SOM,CN=WMIPolicy,CN=System,%s" % dc.domain_dn
+        for k in range(rng.randint(1, 2)):
+            fid = "{%s}" % str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
+            fdn = "CN=%s,%s" % (fid, som_dn)
+            dc.samdb.add({"dn": fdn, "objectClass": "msWMI-Som", "msWMI-ID": fid,
+                          "msWMI-Name": "%s filter %d" % (tag, k),
+                          "msWMI-Author": "Administrator@%s" % dc.realm,
+                          "msWMI-Parm2": "1;3;10;52;WQL;root\\CIMv2;SELECT * FROM "
+                                         "Win32_OperatingSystem WHERE ProductType = 3;",
+                          "msWMI-CreationDate": "20260101000000.000000-000",
+                          "msWMI-ChangeDate": "20260101000000.000000-000"})
+            created["others"].append(fdn)
+            wmi_ids.append(fid)
+
     # -- GPOs ---------------------------------------------------------------------------
     gpos = []  # dicts
     name_styles = ["%s GPO%d", "%s GPO%d Sécurité", "%s GPO%d (servers, web)", "%s Policy %d"]
-    for i in range(rng.randint(5, 9)):
+    for i in range(rng.randint(6, 10)):
         display = rng.choice(name_styles) % (tag, i)
         out = dc.samba_tool("gpo", "create", display)
         m = re.search(r"created as (\{[0-9A-Fa-f-]+\})", out)
@@ -339,7 +409,7 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
                 ext = REGISTRY_CSE_PAIR + SECURITY_CSE_PAIR + (EFS_CSE_PAIR if rng.random() < 0.5 else "")
         elif ext_case == "other-only":
             ext = REGISTRY_CSE_PAIR
-        flags = _weighted(rng, [(0, 55), (1, 15), (2, 15), (3, 15)])
+        flags = _weighted(rng, [(0, 64), (1, 12), (2, 12), (3, 12)])
         func = 2 if rng.random() < 0.95 else 1
 
         dc.set_attr(gdn, "flags", flags)
@@ -347,6 +417,15 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
         dc.set_attr(gdn, "gPCFunctionalityVersion", func)
         if ext is not None:
             dc.set_attr(gdn, "gPCMachineExtensionNames", ext)
+        if wmi_ids and rng.random() < 0.3:
+            dangling = rng.random() < 0.15
+            if dangling and os.environ.get("INTEROP_DANGLING_WMI", "1") == "1":
+                # a filter that does not exist: MS-GPOL 3.2.5.1.7, assumed true
+                fid = "{%s}" % str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
+                intended["scenarios"].append("wmi-dangling:%s" % guid)
+            else:
+                fid = rng.choice(wmi_ids)
+            dc.set_attr(gdn, "gPCWQLFilter", "[%s;%s;0]" % (dc.realm.lower(), fid))
 
         # SYSVOL
         gdir = os.path.join(dc.sysvol_policies, guid)
@@ -356,7 +435,8 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
                 if entry.upper() == guid:
                     gdir = os.path.join(dc.sysvol_policies, entry)
         with open(os.path.join(gdir, "GPT.INI"), "wb") as f:
-            f.write(gpt_ini_bytes(gpt_version, display if rng.random() < 0.3 else None))
+            f.write(gpt_ini_bytes(gpt_version, display if rng.random() < 0.3 else None,
+                                  spaced=rng.random() < 0.2))
         if has_tmpl:
             machine_dir = None
             for entry in os.listdir(gdir):
@@ -373,11 +453,17 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
         # security filtering, by editing the GPO's DACL the way GPMC does
         if security_filtering and rng.random() < 0.35:
             mode = rng.choice(["deny", "deny", "apply-to-group", "apply-to-group", "apply-to-computer",
-                               "full-control-to-group", "inherit-only-apply-to-group"])
+                               "full-control-to-group", "inherit-only-apply-to-group",
+                               "deny-read"])
             trustees = [g[2] for g in groups] + ["%s-515" % dc.domain_sid]
             if mode == "deny":
-                t = rng.choice(trustees + [c[2] for c in computers])
+                t = rng.choice(trustees + [c[2] for c in computers] + ["S-1-1-0"])
                 dc_edit = lambda aces, t=t: ["(OD;CI;CR;%s;;%s)" % (APPLY_GP, t)] + aces
+            elif mode == "deny-read":
+                # the ACL editor's "Deny Read": the computer can no longer read
+                # the GPO (Windows); libgpo ignores non-object ACEs
+                t = rng.choice(trustees + [c[2] for c in computers])
+                dc_edit = lambda aces, t=t: ["(D;CI;RPLCLORC;;;%s)" % t] + aces
             elif mode == "full-control-to-group":
                 # the ACL editor's "Full control": one non-object ACE whose
                 # mask includes the control-access right, so Apply Group
@@ -414,7 +500,7 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
         if base:
             links[dn] += re.findall(r"\[[^\]]*\]", base)
     for gpo in gpos:
-        n = _weighted(rng, [(0, 8), (1, 62), (2, 25), (3, 5)])
+        n = _weighted(rng, [(0, 5), (1, 45), (2, 35), (3, 15)])
         targets = rng.sample(soms, min(n, len(soms)))
         if rng.random() < 0.05:
             targets.append(dc.dc_ou_dn)
@@ -422,7 +508,8 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
             opt = _weighted(rng, [(0, 55), (1, 12), (2, 23), (3, 10)])
             prefix = rng.choice(["cn=%s,cn=policies,cn=system," % gpo["guid"],
                                  "CN=%s,CN=Policies,CN=System," % gpo["guid"]])
-            entry = "[LDAP://%s%s;%d]" % (prefix, dc.domain_dn, opt)
+            scheme = "ldap://" if rng.random() < 0.05 else "LDAP://"
+            entry = "[%s%s%s;%d]" % (scheme, prefix, dc.domain_dn, opt)
             links[som].insert(rng.randint(0, len(links[som])), entry)
     for som, entries in links.items():
         value = "".join(entries) if entries else None
@@ -446,28 +533,25 @@ def build_seed(dc, seed, security_filtering=True, log=lambda s: None):
     if rng.random() < 0.1:
         dc.set_attr(dc.site_dn, "gPOptions", 1)
 
-    created["computer_names"] = [c[0] for c in computers]
-    return created, intended
+    return intended
 
 
 def cleanup(dc, created):
     """Remove what build_seed() created and restore the baseline SOM attributes."""
     errors = []
+
+    def delete(dn, controls=()):
+        try:
+            dc.samdb.delete(dn, list(controls))
+        except ldb.LdbError as e:
+            if e.args[0] != ldb.ERR_NO_SUCH_OBJECT:
+                errors.append("%s: %s" % (dn, e))
     for dn in created["computers"] + created["groups"]:
-        try:
-            dc.samdb.delete(dn)
-        except ldb.LdbError as e:
-            errors.append("%s: %s" % (dn, e))
-    for dn in created["ous"]:
-        try:
-            dc.samdb.delete(dn, ["tree_delete:1"])
-        except ldb.LdbError as e:
-            errors.append("%s: %s" % (dn, e))
+        delete(dn)
+    for dn in created["ous"] + created["others"]:
+        delete(dn, ["tree_delete:1"])
     for gdn, guid in created["gpos"]:
-        try:
-            dc.samdb.delete(gdn, ["tree_delete:1"])
-        except ldb.LdbError as e:
-            errors.append("%s: %s" % (gdn, e))
+        delete(gdn, ["tree_delete:1"])
         for entry in os.listdir(dc.sysvol_policies):
             if entry.upper() == guid:
                 shutil.rmtree(os.path.join(dc.sysvol_policies, entry))
@@ -542,6 +626,12 @@ def _ace_dict(ace):
     return d
 
 
+def _wmi_id(value):
+    """gPCWQLFilter '[domain;{id};flags]' -> '{ID}'."""
+    body = value.strip().lstrip("[").rstrip("]").split(";")
+    return body[1].strip().upper() if len(body) >= 2 else None
+
+
 def observe(dc, computer_filter_names=None):
     """Read the DC's current state into the model predict.py works on."""
     samdb = dc.samdb
@@ -568,7 +658,7 @@ def observe(dc, computer_filter_names=None):
                             expression="(objectClass=groupPolicyContainer)",
                             attrs=["cn", "displayName", "flags", "versionNumber",
                                    "gPCFunctionalityVersion", "gPCMachineExtensionNames",
-                                   "nTSecurityDescriptor"],
+                                   "gPCWQLFilter", "nTSecurityDescriptor"],
                             controls=["sd_flags:1:%d" % security.SECINFO_DACL]):
         guid = str(msg["cn"][0]).upper()
         sd = ndr_unpack(security.descriptor, msg["nTSecurityDescriptor"][0])
@@ -592,9 +682,16 @@ def observe(dc, computer_filter_names=None):
             "func_version": intattr("gPCFunctionalityVersion"),
             "machine_ext": str(msg["gPCMachineExtensionNames"][0]) if "gPCMachineExtensionNames" in msg else None,
             "gpt_version": gpt_version, "template": template,
+            "wmi_filter": _wmi_id(str(msg["gPCWQLFilter"][0])) if "gPCWQLFilter" in msg else None,
             "dacl": [_ace_dict(a) for a in (sd.dacl.aces if sd.dacl else [])],
             "dacl_sddl": sd.as_sddl(security.dom_sid(dc.domain_sid)),
         }
+
+    model["wmi_filters"] = {}
+    for msg in samdb.search("CN=SOM,CN=WMIPolicy,CN=System," + dc.domain_dn,
+                            scope=ldb.SCOPE_ONELEVEL, expression="(objectClass=msWMI-Som)",
+                            attrs=["msWMI-ID", "msWMI-Name"]):
+        model["wmi_filters"][str(msg["msWMI-ID"][0]).upper()] = str(msg["msWMI-Name"][0])
 
     for msg in samdb.search(dc.domain_dn, scope=ldb.SCOPE_SUBTREE,
                             expression="(objectClass=group)",
