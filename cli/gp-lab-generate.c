@@ -30,10 +30,12 @@
 #define NO_INDEX      G_MAXUINT
 #define WRITE_BUFFER  (1u << 20)
 
-#define SECURITY_CSE "[{827D319E-6EAC-11D2-A4EA-00C04F79F83A}{803E14A0-B4FB-11D0-A0D0-00A0C90F574B}]"
-#define REGISTRY_CSE "[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{D02B1F72-3407-48AE-BA88-E8213C6761F1}]"
-#define DDP_GUID     "{31B2F340-016D-11D2-945F-00C04FB984F9}"
-#define DDCP_GUID    "{6AC1786C-016F-11D2-945F-00C04fB984F9}"
+#define SECURITY_CSE                                                                               \
+  "[{827D319E-6EAC-11D2-A4EA-00C04F79F83A}{803E14A0-B4FB-11D0-A0D0-00A0C90F574B}]"
+#define REGISTRY_CSE                                                                               \
+  "[{35378EAC-683F-11D2-A89A-00C04FBBCFA2}{D02B1F72-3407-48AE-BA88-E8213C6761F1}]"
+#define DDP_GUID  "{31B2F340-016D-11D2-945F-00C04FB984F9}"
+#define DDCP_GUID "{6AC1786C-016F-11D2-945F-00C04fB984F9}"
 
 /* ------------------------------------------------------------------ tables */
 
@@ -92,12 +94,12 @@ static const RightWeight right_weights[] = {
   { "SeDelegateSessionUserImpersonatePrivilege", 1 },
 };
 
-static const char *const root_names[] = { "adatum",   "northwind",  "litware",
-                                          "tailspin", "wingtiptoys", "woodgrove",
-                                          "proseware", "fourthcoffee", "treyresearch" };
+static const char *const root_names[]
+    = { "relecloud", "northwind", "litware",      "tailspin",    "wingtiptoys",
+        "woodgrove", "proseware", "fourthcoffee", "treyresearch" };
 static const char *const top_ou_names[]
-    = { "Servers", "Workstations", "Laptops",  "Datacenter", "Branches", "Kiosks",
-        "Labs",    "Finance",      "Sales",    "Engineering", "HR",      "Operations" };
+    = { "Servers", "Workstations", "Laptops", "Datacenter",  "Branches", "Kiosks",
+        "Labs",    "Finance",      "Sales",   "Engineering", "HR",       "Operations" };
 /* Which of top_ou_names hold servers. */
 static const gboolean top_ou_servers[G_N_ELEMENTS(top_ou_names)]
     = { TRUE, FALSE, FALSE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE };
@@ -105,19 +107,20 @@ static const char *const server_ou_names[]
     = { "Web", "SQL", "File", "Print", "App", "Citrix", "Backup", "Infra" };
 static const char *const client_ou_names[]
     = { "Floor", "Team", "Dept", "Region", "Office", "Building", "Pool" };
-static const char *const site_names[] = { "HQ",    "London",    "Paris",   "NewYork",
-                                          "Tokyo", "Sydney",    "Frankfurt", "Madrid",
-                                          "Toronto", "Singapore", "Dublin",  "Austin" };
+static const char *const site_names[]
+    = { "HQ",        "London", "Paris",   "NewYork",   "Tokyo",  "Sydney",
+        "Frankfurt", "Madrid", "Toronto", "Singapore", "Dublin", "Austin" };
 static const char *const gpo_areas[]
-    = { "Baseline", "Servers", "Workstations", "IIS",    "SQL",    "Print",  "Kiosk", "Branch",
+    = { "Baseline", "Servers", "Workstations",   "IIS",    "SQL",   "Print",   "Kiosk", "Branch",
         "Legacy",   "Citrix",  "Remote Desktop", "Backup", "Audit", "Laptops", "Lab" };
-static const char *const gpo_topics[] = { "Rights",  "Hardening",     "Settings",
-                                          "Exceptions", "Lockdown", "Impersonation",
-                                          "Logon Rights", "Service Accounts" };
+static const char *const gpo_topics[]
+    = { "Rights",   "Hardening",     "Settings",     "Exceptions",
+        "Lockdown", "Impersonation", "Logon Rights", "Service Accounts" };
 static const char *const group_names[]
-    = { "App Servers", "Kiosk Computers", "Web Servers", "SQL Servers",
-        "Print Servers", "Laptops",       "VDI Hosts",   "Lab Machines" };
-static const char *const user_names[] = { "svc-app", "svc-sql", "svc-web", "svc-backup", "svc-print" };
+    = { "App Servers",   "Kiosk Computers", "Web Servers", "SQL Servers",
+        "Print Servers", "Laptops",         "VDI Hosts",   "Lab Machines" };
+static const char *const user_names[]
+    = { "svc-app", "svc-sql", "svc-web", "svc-backup", "svc-print" };
 
 typedef struct {
   const char *name;
@@ -130,8 +133,7 @@ static const WmiQuery wmi_queries[] = {
     "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE \"10.0.20348%\"" },
   { "Windows 11 only", "Windows 11 clients",
     "SELECT * FROM Win32_OperatingSystem WHERE Version LIKE \"10.0.22%\" AND ProductType = 1" },
-  { "Laptops", "Computers with a battery",
-    "SELECT * FROM Win32_Battery WHERE BatteryStatus <> 0" },
+  { "Laptops", "Computers with a battery", "SELECT * FROM Win32_Battery WHERE BatteryStatus <> 0" },
   { "Member servers", "Servers that are not domain controllers",
     "SELECT * FROM Win32_OperatingSystem WHERE ProductType = 3" },
   { "64-bit only", "x64 systems", "SELECT * FROM Win32_Processor WHERE AddressWidth = 64" },
@@ -484,8 +486,8 @@ plan_sites(Plan *plan)
   for (guint i = 0; i < plan->params.sites; i++) {
     Site *site = g_new0(Site, 1);
 
-    site->name = i < G_N_ELEMENTS(site_names) ? g_strdup(site_names[i])
-                                              : g_strdup_printf("Branch%04u", i);
+    site->name
+        = i < G_N_ELEMENTS(site_names) ? g_strdup(site_names[i]) : g_strdup_printf("Branch%04u", i);
     site->dn = g_strdup_printf("CN=%s,CN=Sites,CN=Configuration,%s", site->name, root_dn);
     site->links = g_array_new(FALSE, FALSE, sizeof(Link));
     g_ptr_array_add(plan->sites, site);
@@ -587,12 +589,15 @@ ou_new(Plan *plan, const Domain *domain, guint parent, guint top_number)
   if (!up && top_number < G_N_ELEMENTS(top_ou_names))
     ou->name = g_strdup(top_ou_names[t]);
   else if (!up)
-    ou->name = g_strdup_printf("%s %u", top_ou_names[t], (guint)(top_number / G_N_ELEMENTS(top_ou_names) + 1));
+    ou->name = g_strdup_printf("%s %u", top_ou_names[t],
+                               (guint)(top_number / G_N_ELEMENTS(top_ou_names) + 1));
   else if (ou->server)
-    ou->name = g_strdup_printf("%s-%05u", server_ou_names[pick(plan->rand, G_N_ELEMENTS(server_ou_names))],
+    ou->name = g_strdup_printf("%s-%05u",
+                               server_ou_names[pick(plan->rand, G_N_ELEMENTS(server_ou_names))],
                                plan->ous->len + 1);
   else
-    ou->name = g_strdup_printf("%s-%05u", client_ou_names[pick(plan->rand, G_N_ELEMENTS(client_ou_names))],
+    ou->name = g_strdup_printf("%s-%05u",
+                               client_ou_names[pick(plan->rand, G_N_ELEMENTS(client_ou_names))],
                                plan->ous->len + 1);
   ou->dn = g_strdup_printf("OU=%s,%s", ou->name, up ? up->dn : domain->dn);
   ou->block = chance(plan->rand, 0.02);
@@ -954,8 +959,9 @@ ldif_header(Ldif *w, const char *base)
 static void
 ldif_trailer(Ldif *w)
 {
-  fprintf(w->fp, "# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: %u\n"
-                 "# numEntries: %u\n",
+  fprintf(w->fp,
+          "# search result\nsearch: 2\nresult: 0 Success\n\n# numResponses: %u\n"
+          "# numEntries: %u\n",
           w->entries + 1, w->entries);
 }
 
@@ -1003,8 +1009,9 @@ typedef struct {
   guint32 sub[6];
 } Sid; /* authority 5 (NT AUTHORITY) */
 
-static const guint8 apply_group_policy_guid[16] = { 0x8F, 0xFD, 0xAC, 0xED, 0xB3, 0xFF, 0xD1, 0x11,
-                                                    0xB4, 0x1D, 0x00, 0xA0, 0xC9, 0x68, 0xF9, 0x39 };
+static const guint8 apply_group_policy_guid[16]
+    = { 0x8F, 0xFD, 0xAC, 0xED, 0xB3, 0xFF, 0xD1, 0x11,
+        0xB4, 0x1D, 0x00, 0xA0, 0xC9, 0x68, 0xF9, 0x39 };
 
 static Sid
 sid_well_known(guint32 rid)
@@ -1390,17 +1397,20 @@ static void
 write_computer(Ldif *w, Plan *plan, Domain *domain, guint32 rid)
 {
   gboolean in_container = domain->n_ous == 0 || chance(plan->rand, 0.03);
-  const Ou *ou = in_container ? NULL
-                              : g_ptr_array_index(plan->ous,
-                                                  domain->first_ou + pick(plan->rand, domain->n_ous));
+  const Ou *ou
+      = in_container
+            ? NULL
+            : g_ptr_array_index(plan->ous, domain->first_ou + pick(plan->rand, domain->n_ous));
   gboolean server = ou && ou->server;
-  g_autofree char *name = g_strdup_printf("%s-%07u", server ? "SRV" : "WS", ++plan->computer_number);
+  g_autofree char *name
+      = g_strdup_printf("%s-%07u", server ? "SRV" : "WS", ++plan->computer_number);
   g_autofree char *dn = ou ? g_strdup_printf("CN=%s,%s", name, ou->dn)
                            : g_strdup_printf("CN=%s,CN=Computers,%s", name, domain->dn);
   Group *group = NULL;
 
   if (chance(plan->rand, server ? 0.15 : 0.03)) {
-    group = g_ptr_array_index(plan->groups, domain->first_group + pick(plan->rand, domain->n_groups));
+    group
+        = g_ptr_array_index(plan->groups, domain->first_group + pick(plan->rand, domain->n_groups));
     g_ptr_array_add(group->members, g_strdup(dn));
   }
   write_computer_object(w, plan, domain, dn, name, group ? group->dn : NULL, FALSE, server, rid);
@@ -1632,8 +1642,8 @@ append_sid(GString *out, const Domain *domain, guint32 rid)
 static void
 append_pool_holder(GString *out, Plan *plan, const Domain *domain)
 {
-  static const char *const pool[]
-      = { "*S-1-5-32-545", "*S-1-5-32-551", "*S-1-5-32-555", "*S-1-5-11", "*S-1-5-19", "*S-1-5-20" };
+  static const char *const pool[] = { "*S-1-5-32-545", "*S-1-5-32-551", "*S-1-5-32-555",
+                                      "*S-1-5-11",     "*S-1-5-19",     "*S-1-5-20" };
   guint r = pick(plan->rand, G_N_ELEMENTS(pool) + 2);
 
   if (r < G_N_ELEMENTS(pool))
@@ -1704,14 +1714,15 @@ static const char ddcp_rights[]
       "SeEnableDelegationPrivilege = *S-1-5-32-544\r\n"
       "SeMachineAccountPrivilege = *S-1-5-11\r\n";
 
-static const char ddp_sections[] = "[System Access]\r\nMinimumPasswordAge = 1\r\n"
-                                   "MaximumPasswordAge = 42\r\nMinimumPasswordLength = 7\r\n"
-                                   "PasswordComplexity = 1\r\nPasswordHistorySize = 24\r\n"
-                                   "LockoutBadCount = 0\r\n[Kerberos Policy]\r\n"
-                                   "MaxTicketAge = 10\r\nMaxRenewAge = 7\r\n"
-                                   "MaxServiceAge = 600\r\nMaxClockSkew = 5\r\n"
-                                   "TicketValidateClient = 1\r\n[Registry Values]\r\n"
-                                   "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\NoLMHash=4,1\r\n";
+static const char ddp_sections[]
+    = "[System Access]\r\nMinimumPasswordAge = 1\r\n"
+      "MaximumPasswordAge = 42\r\nMinimumPasswordLength = 7\r\n"
+      "PasswordComplexity = 1\r\nPasswordHistorySize = 24\r\n"
+      "LockoutBadCount = 0\r\n[Kerberos Policy]\r\n"
+      "MaxTicketAge = 10\r\nMaxRenewAge = 7\r\n"
+      "MaxServiceAge = 600\r\nMaxClockSkew = 5\r\n"
+      "TicketValidateClient = 1\r\n[Registry Values]\r\n"
+      "MACHINE\\System\\CurrentControlSet\\Control\\Lsa\\NoLMHash=4,1\r\n";
 
 /* Rights per template: 1 + Binomial(6, 0.25), distinct, drawn by right_weights. */
 static void
@@ -1756,15 +1767,14 @@ write_gpo_folder(Plan *plan, const Gpo *gpo, const char *policies, GError **erro
       = g_build_filename(folder, "Machine", "Microsoft", "Windows NT", "SecEdit", NULL);
   g_autofree char *user = g_build_filename(folder, "User", NULL);
   g_autofree char *ini_path = g_build_filename(folder, "GPT.INI", NULL);
-  g_autofree char *ini
-      = g_strdup_printf("[General]\r\nVersion=%u\r\ndisplayName=New Group Policy Object\r\n",
-                        gpo->version);
+  g_autofree char *ini = g_strdup_printf(
+      "[General]\r\nVersion=%u\r\ndisplayName=New Group Policy Object\r\n", gpo->version);
 
   if (g_mkdir_with_parents(gpo->has_template ? secedit : folder, 0755) != 0
       || g_mkdir_with_parents(user, 0755) != 0) {
     int saved = errno;
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot create %s: %s",
-                folder, g_strerror(saved));
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "cannot create %s: %s", folder,
+                g_strerror(saved));
     return FALSE;
   }
   if (!write_bytes(ini_path, ini, strlen(ini), error))
@@ -1806,14 +1816,15 @@ append_readme_counts(GString *out, const Plan *plan)
     wmi += gpo->wmi != NO_INDEX;
     templates += gpo->has_template;
   }
-  g_string_append_printf(out,
-                         "| GPO links | %u (%u enforced, %u disabled) |\n"
-                         "| OUs blocking inheritance | %u |\n"
-                         "| GPOs with a GptTmpl.inf | %u |\n"
-                         "| GPOs with security filtering / a deny ACE / no descriptor | %u / %u / %u |\n"
-                         "| GPOs with a WMI filter | %u |\n",
-                         plan->n_links, plan->n_enforced, plan->n_disabled, plan->n_blocked,
-                         templates, filtered, denied, no_sd, wmi);
+  g_string_append_printf(
+      out,
+      "| GPO links | %u (%u enforced, %u disabled) |\n"
+      "| OUs blocking inheritance | %u |\n"
+      "| GPOs with a GptTmpl.inf | %u |\n"
+      "| GPOs with security filtering / a deny ACE / no descriptor | %u / %u / %u |\n"
+      "| GPOs with a WMI filter | %u |\n",
+      plan->n_links, plan->n_enforced, plan->n_disabled, plan->n_blocked, templates, filtered,
+      denied, no_sd, wmi);
 }
 
 static GString *

@@ -16,9 +16,9 @@ typedef struct {
   guint64 seed;
   guint computers; /* computer objects, the domain controllers included (>= domains) */
   guint ous;       /* OUs, besides each domain's built-in Domain Controllers OU */
-  guint gpos;      /* groupPolicyContainers, each domain's two default GPOs included (>= 2 x domains) */
-  guint sites;     /* sites in the configuration partition */
-  guint domains;   /* the first is the forest root, the others its children childN */
+  guint gpos;  /* groupPolicyContainers, each domain's two default GPOs included (>= 2 x domains) */
+  guint sites; /* sites in the configuration partition */
+  guint domains; /* the first is the forest root, the others its children childN */
 } GpLabParams;
 
 /* The small lab: 50 computers, 20 OUs, 15 GPOs, 2 sites, 1 domain. */

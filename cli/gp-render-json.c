@@ -274,13 +274,27 @@ put_string(GString *out, const char *text)
     g_string_append_len(out, run, p - run);
     run = p + 1;
     switch (c) {
-    case '"': g_string_append(out, "\\\""); break;
-    case '\\': g_string_append(out, "\\\\"); break;
-    case '\b': g_string_append(out, "\\b"); break;
-    case '\f': g_string_append(out, "\\f"); break;
-    case '\n': g_string_append(out, "\\n"); break;
-    case '\r': g_string_append(out, "\\r"); break;
-    case '\t': g_string_append(out, "\\t"); break;
+    case '"':
+      g_string_append(out, "\\\"");
+      break;
+    case '\\':
+      g_string_append(out, "\\\\");
+      break;
+    case '\b':
+      g_string_append(out, "\\b");
+      break;
+    case '\f':
+      g_string_append(out, "\\f");
+      break;
+    case '\n':
+      g_string_append(out, "\\n");
+      break;
+    case '\r':
+      g_string_append(out, "\\r");
+      break;
+    case '\t':
+      g_string_append(out, "\\t");
+      break;
     default:
       g_string_append(out, "\\u00");
       g_string_append_c(out, hex[c >> 4]);

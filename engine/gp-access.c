@@ -37,8 +37,9 @@ dn_key(const char *dn)
     guchar c = (guchar)*p;
     gboolean blank = c == ' ';
     if (c < 0x20 || c > 0x7e || c == '\\'
-        || (blank && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '='
-                      || p[-1] == ',' || p[-1] == '=')))
+        || (blank
+            && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ','
+                || p[-1] == '=')))
       return gp_dn_normalize(dn);
   }
   return g_ascii_strdown(dn, p - dn);
@@ -79,8 +80,8 @@ gp_token_index_new(const GpModel *model)
   index->keys = g_ptr_array_new_with_free_func(g_free);
   index->by_dn = g_hash_table_new(g_str_hash, g_str_equal);
   index->by_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  index->by_member = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify)g_array_unref);
+  index->by_member
+      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
   for (guint i = 0; i < groups->len; i++) {
     const GpGroup *group = g_ptr_array_index(groups, i);
     char *key = dn_key(group->dn);
@@ -192,8 +193,8 @@ token_scan_members(Token *token)
   guint queued = 0;
 
   for (guint i = 0; i < token->in_token->len; i++) {
-    GArray *holders = g_hash_table_lookup(token->index->by_member,
-                                          g_ptr_array_index(token->in_token, i));
+    GArray *holders
+        = g_hash_table_lookup(token->index->by_member, g_ptr_array_index(token->in_token, i));
     for (guint k = 0; holders && k < holders->len; k++) {
       guint group = g_array_index(holders, guint, k);
       if (!strv_has(token->in_token, g_ptr_array_index(token->index->keys, group)))
@@ -340,15 +341,27 @@ token_has(const GPtrArray *token, const char *sid)
   return FALSE;
 }
 
+/* TRUE when @object_type names Apply Group Policy; the usual "{...}" form is
+ * compared in place, any other spelling normalised first. */
+static gboolean
+is_apply_guid(const char *object_type)
+{
+  g_autofree char *normal = NULL;
+
+  if (object_type[0] == '{' && strlen(object_type) == strlen(GP_APPLY_GROUP_POLICY_GUID))
+    return g_ascii_strcasecmp(object_type, GP_APPLY_GROUP_POLICY_GUID) == 0;
+  normal = gp_guid_normalize(object_type);
+  return g_strcmp0(normal, GP_APPLY_GROUP_POLICY_GUID) == 0;
+}
+
 /* Returns: the GpoRight bits @ace speaks about.  Read is READ_PROPERTY on the
  * whole object (no object type); Apply is CONTROL_ACCESS on the whole object or
  * on the Apply Group Policy right.  Generic bits count as what they map to. */
 static guint
 ace_rights(const GpAce *ace)
 {
-  g_autofree char *object_type = ace->object_type ? gp_guid_normalize(ace->object_type) : NULL;
   gboolean whole = ace->object_type == NULL;
-  gboolean apply_object = whole || g_strcmp0(object_type, GP_APPLY_GROUP_POLICY_GUID) == 0;
+  gboolean apply_object = whole || is_apply_guid(ace->object_type);
   guint32 mask = ace->mask;
   guint rights = 0;
 

@@ -39,8 +39,7 @@ const char *gp_entry_label(const GpGpoEntry *entry);
 /* gp-site.c: decides the site (options, subnets, the computer's own, the only
  * one there is) and sets result->site and result->site_reason. */
 const GpSom *gp_site_choose(const GpModel *model, const GpComputer *computer,
-                            const GpEngineOptions *options, GpEngineAids *aids,
-                            GpResult *result);
+                            const GpEngineOptions *options, GpEngineAids *aids, GpResult *result);
 
 /* gp-list.c: steps A to D. */
 void gp_list_build_soms(const GpModel *model, const char *computer_dn, GpResult *result);

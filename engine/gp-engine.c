@@ -171,9 +171,10 @@ struct _GpEngineCache {
   const GpModel *model;
   GpEngineOptions options;
   GpEngineAids aids;
-  GHashTable *chains;     /* parent DN as written -> Chain* */
-  GHashTable *sensitive;  /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
-  GHashTable *classes;    /* GBytes key -> class number + 1 */
+  GHashTable *chains; /* parent DN as written -> Chain* */
+  GHashTable
+      *sensitive;      /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
+  GHashTable *classes; /* GBytes key -> class number + 1 */
 };
 
 static void
@@ -193,10 +194,11 @@ gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options)
   cache->model = model;
   cache->options = options ? *options : no_options;
   cache->aids.tokens = gp_token_index_new(model);
-  cache->chains = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)chain_free);
+  cache->chains
+      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)chain_free);
   cache->sensitive = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
-  cache->classes = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-                                         (GDestroyNotify)g_bytes_unref, NULL);
+  cache->classes
+      = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
   return cache;
 }
 
@@ -261,8 +263,7 @@ som_sensitive_gpos(GpEngineCache *cache, const GpSom *som)
   gpos = g_ptr_array_new();
   for (guint i = 0; i < som->links->len; i++) {
     const GpGpo *gpo = gp_list_link_gpo(cache->model, &cache->aids, som->links->pdata[i]);
-    if (gpo && gpo->security_descriptor
-        && !gp_access_token_independent(gpo->security_descriptor))
+    if (gpo && gpo->security_descriptor && !gp_access_token_independent(gpo->security_descriptor))
       g_ptr_array_add(gpos, (gpointer)gpo);
   }
   g_hash_table_insert(cache->sensitive, (gpointer)som, gpos);

@@ -202,8 +202,7 @@ GpResult *gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *compu
  * security-filtering verdicts) get equal entries, rights and notes from
  * gp_engine_cache_evaluate().  Classes are numbered from 0 as they appear.
  * Returns: (transfer full) */
-GpResult *gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer,
-                               guint *out_class);
+GpResult *gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class);
 
 /* Compares one right before and after a change (the two results may come from
  * different states of the model; only their right results are read): NEXT_GPO when a GPO still

@@ -31,15 +31,33 @@ typedef struct {
   char *text;        /* unfolded, without line end; only a head when too_long */
   guint line;        /* first physical line */
   gboolean too_long; /* over LDIF_MAX_LINE: reported and skipped */
+  GString *buffer;   /* holds text; lines belong to the splitter's pool */
 } LdifLine;
 
 typedef struct {
-  char *name;  /* attribute type as written, options (";binary") removed */
-  char *value; /* decoded bytes, NUL-terminated; may hold NULs when base64 */
+  const char *name; /* attribute type as written, options (";binary") removed; interned */
+  char *value;      /* decoded bytes, NUL-terminated; may hold NULs when base64; stored
+                     * right after the struct, in the load's arena */
   gsize len;
   gboolean base64;
+  gboolean text; /* valid UTF-8 (plain values always are; base64 ones checked once) */
   guint line;
 } LdifAttr;
+
+/* Where the records of one load live: carved from large blocks freed together,
+ * rather than millions of small allocations freed one by one. */
+typedef struct {
+  GPtrArray *blocks; /* char* (owned) */
+  char *next;
+  gsize left;
+} LdifArena;
+
+/* A record's attributes, in file order: read like a GPtrArray (len, pdata). */
+typedef struct {
+  gpointer *pdata;
+  guint len;
+  guint size;
+} LdifAttrs;
 
 typedef enum {
   LDIF_CLASS_NONE, /* no objectClass at all */
@@ -58,9 +76,10 @@ typedef enum {
 } LdifClass;
 
 typedef struct {
-  char *dn;
+  char *dn; /* in the arena */
   guint line;
-  GPtrArray *attrs;       /* LdifAttr*, file order */
+  LdifAttrs *attrs; /* LdifAttr*, file order; points to attr_list */
+  LdifAttrs attr_list;
   LdifClass cls;          /* set before applying */
   const char *class_name; /* (nullable) borrowed from attrs, for the note */
 } LdifRecord;
@@ -75,9 +94,19 @@ typedef struct {
   const char *file; /* name used in messages and records */
   GpModel *model;
   GPtrArray *diags;
-  GArray *ignored;      /* LdifIgnored, first-seen order */
-  GArray *pending_sddl; /* LdifPendingSddl */
+  GArray *ignored;                /* LdifIgnored, first-seen order */
+  GArray *pending_sddl;           /* LdifPendingSddl */
+  GStringChunk *names;            /* attribute names, interned */
+  LdifArena *arena;               /* the records */
+  GHashTable *kept;               /* interned name -> 1 kept, 2 dropped (dropped_attributes) */
+  struct LdifDomainCache *domain; /* the last domain a principal was named after */
 } LdifLoad;
+
+/* principal_name() for a run of principals of one domain. */
+typedef struct LdifDomainCache {
+  char *domain_dn; /* (nullable) as gp_dn_domain_part() gave it */
+  char *prefix;    /* "NETBIOS\" or "" */
+} LdifDomainCache;
 
 /* A GPO whose SDDL descriptor waits for its domain's SID (aliases such as DA). */
 typedef struct {
@@ -91,38 +120,68 @@ ldif_line_free(LdifLine *line)
 {
   if (line == NULL)
     return;
-  g_free(line->text);
+  g_string_free(line->buffer, TRUE);
   g_free(line);
 }
 
-static void
-ldif_attr_free(LdifAttr *attr)
+static gpointer
+arena_alloc(LdifArena *arena, gsize size)
 {
-  if (attr == NULL)
-    return;
-  g_free(attr->name);
-  g_free(attr->value);
-  g_free(attr);
+  gpointer memory;
+
+  size = (size + 7) & ~(gsize)7;
+  if (size > arena->left) {
+    gsize block = MAX(size, (gsize)1 << 20);
+    arena->next = g_malloc(block);
+    arena->left = block;
+    g_ptr_array_add(arena->blocks, arena->next);
+  }
+  memory = arena->next;
+  arena->next += size;
+  arena->left -= size;
+  return memory;
+}
+
+static char *
+arena_strdup(LdifArena *arena, const char *text)
+{
+  gsize len = strlen(text);
+  char *copy = arena_alloc(arena, len + 1);
+
+  memcpy(copy, text, len + 1);
+  return copy;
+}
+
+static void
+attrs_add(LdifArena *arena, LdifAttrs *attrs, gpointer attr)
+{
+  if (attrs->len == attrs->size) {
+    guint size = attrs->size ? attrs->size * 2 : 16;
+    gpointer *pdata = arena_alloc(arena, size * sizeof(gpointer));
+    if (attrs->len)
+      memcpy(pdata, attrs->pdata, attrs->len * sizeof(gpointer));
+    attrs->pdata = pdata;
+    attrs->size = size;
+  }
+  attrs->pdata[attrs->len++] = attr;
 }
 
 static LdifRecord *
-ldif_record_new(guint line)
+ldif_record_new(LdifArena *arena, guint line)
 {
-  LdifRecord *rec = g_new0(LdifRecord, 1);
+  LdifRecord *rec = arena_alloc(arena, sizeof(LdifRecord));
 
+  memset(rec, 0, sizeof *rec);
   rec->line = line;
-  rec->attrs = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_attr_free);
+  rec->attrs = &rec->attr_list;
   return rec;
 }
 
+/* Records live in the load's arena: nothing to free one by one. */
 static void
 ldif_record_free(LdifRecord *rec)
 {
-  if (rec == NULL)
-    return;
-  g_free(rec->dn);
-  g_ptr_array_unref(rec->attrs);
-  g_free(rec);
+  (void)rec;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(LdifRecord, ldif_record_free)
@@ -160,54 +219,75 @@ is_blank(const char *p, gsize len)
 
 /* -------------------------------------------------------- stage 1: unfolding */
 
+static gboolean parse_group(const LdifLoad *ld, GPtrArray *group, GPtrArray *records,
+                            GError **error);
+
+/* Each group is parsed into @records as soon as it ends, so the logical lines
+ * of a large file are never all held at once; the lines' buffers are reused
+ * from group to group rather than allocated per line. */
 typedef struct {
   const char *file;
-  GPtrArray *groups;  /* GPtrArray of LdifLine*, one per record */
-  GPtrArray *current; /* (nullable) group being filled */
-  GString *open;      /* (nullable) logical line being unfolded */
-  guint open_line;
-  gboolean open_too_long;
+  const LdifLoad *ld;
+  GPtrArray *records;  /* LdifRecord* */
+  GError *parse_error; /* (nullable) the first failure of stage 2 */
+  GPtrArray *pool;     /* LdifLine* (owned), reused */
+  GPtrArray *current;  /* the group being filled: lines of the pool, in order */
+  LdifLine *open;      /* (nullable) logical line being unfolded, from the pool */
   gboolean in_comment; /* continuations of a comment are comment too */
   gboolean after_blank;
 } LdifSplitter;
 
+/* Takes the next free line of the pool for a logical line starting at @lineno. */
 static void
-splitter_close_line(LdifSplitter *sp)
+splitter_open_line(LdifSplitter *sp, guint lineno)
 {
   LdifLine *line;
 
+  if (sp->current->len == sp->pool->len) {
+    line = g_new0(LdifLine, 1);
+    line->buffer = g_string_sized_new(128);
+    g_ptr_array_add(sp->pool, line);
+  }
+  line = g_ptr_array_index(sp->pool, sp->current->len);
+  g_string_truncate(line->buffer, 0);
+  line->line = lineno;
+  line->too_long = FALSE;
+  sp->open = line;
+}
+
+static void
+splitter_close_line(LdifSplitter *sp)
+{
   if (sp->open == NULL)
     return;
-  line = g_new0(LdifLine, 1);
-  line->line = sp->open_line;
-  line->too_long = sp->open_too_long;
-  line->text = g_string_free(g_steal_pointer(&sp->open), FALSE);
-  if (sp->current == NULL)
-    sp->current = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_line_free);
-  g_ptr_array_add(sp->current, line);
+  sp->open->text = sp->open->buffer->str;
+  g_ptr_array_add(sp->current, g_steal_pointer(&sp->open));
 }
 
 static void
 splitter_end_group(LdifSplitter *sp)
 {
   splitter_close_line(sp);
-  if (sp->current != NULL)
-    g_ptr_array_add(sp->groups, g_steal_pointer(&sp->current));
+  if (sp->current->len > 0 && sp->parse_error == NULL)
+    parse_group(sp->ld, sp->current, sp->records, &sp->parse_error);
+  g_ptr_array_set_size(sp->current, 0);
 }
 
 static void
 splitter_append(LdifSplitter *sp, const char *p, gsize len)
 {
-  if (sp->open_too_long)
+  GString *text = sp->open->buffer;
+
+  if (sp->open->too_long)
     return;
-  if (sp->open->len + len > LDIF_MAX_LINE) {
+  if (text->len + len > LDIF_MAX_LINE) {
     /* Keep only a head, enough to say which attribute was dropped. */
-    g_string_append_len(sp->open, p, MIN(len, LDIF_LONG_LINE_HEAD));
-    g_string_truncate(sp->open, MIN(sp->open->len, LDIF_LONG_LINE_HEAD));
-    sp->open_too_long = TRUE;
+    g_string_append_len(text, p, MIN(len, LDIF_LONG_LINE_HEAD));
+    g_string_truncate(text, MIN(text->len, LDIF_LONG_LINE_HEAD));
+    sp->open->too_long = TRUE;
     return;
   }
-  g_string_append_len(sp->open, p, (gssize)len);
+  g_string_append_len(text, p, (gssize)len);
 }
 
 static gboolean
@@ -249,24 +329,28 @@ splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError *
   } else if (p[0] == '#') {
     sp->in_comment = TRUE;
   } else {
-    sp->open = g_string_new(NULL);
-    sp->open_line = lineno;
-    sp->open_too_long = FALSE;
+    splitter_open_line(sp, lineno);
     splitter_append(sp, p, len);
   }
   return TRUE;
 }
 
-/* Splits @text into groups of logical lines, one group per record.
- * Returns: FALSE with @error on a continuation line with nothing to continue. */
+/* Splits @text into groups of logical lines, one per record, and parses each
+ * into @records.  Returns: FALSE with @error on a continuation line with
+ * nothing to continue (that error wins, wherever it is), else on the first
+ * record that cannot be parsed. */
 static gboolean
-split_groups(const char *text, const char *file, GPtrArray *groups, GError **error)
+split_groups(const LdifLoad *ld, const char *text, GPtrArray *records, GError **error)
 {
-  LdifSplitter sp = { .file = file, .groups = groups };
+  LdifSplitter sp = { .file = ld->file, .ld = ld, .records = records };
+  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_line_free);
+  g_autoptr(GPtrArray) current = g_ptr_array_new();
   const char *p = text;
   guint lineno = 0;
   gboolean ok = TRUE;
 
+  sp.pool = pool;
+  sp.current = current;
   while (ok && *p != '\0') {
     const char *nl = strchr(p, '\n');
     gsize len = nl != NULL ? (gsize)(nl - p) : strlen(p);
@@ -277,9 +361,16 @@ split_groups(const char *text, const char *file, GPtrArray *groups, GError **err
     ok = splitter_feed(&sp, p, content, ++lineno, error);
     p = nl != NULL ? nl + 1 : p + len;
   }
-  /* Also on error: what was read goes to @groups, which the caller frees. */
   splitter_end_group(&sp);
-  return ok;
+  if (!ok) {
+    g_clear_error(&sp.parse_error);
+    return FALSE;
+  }
+  if (sp.parse_error) {
+    g_propagate_error(error, sp.parse_error);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* ------------------------------------------------------- stage 2: records */
@@ -292,7 +383,7 @@ typedef enum {
 
 /* One "name;options: value" line cut into its parts. */
 typedef struct {
-  char *name; /* (transfer full) options removed */
+  const char *name; /* options removed; interned in the load's names */
   LdifValueKind kind;
   const char *value; /* borrowed from the line, leading FILL spaces removed */
 } LdifField;
@@ -300,7 +391,20 @@ typedef struct {
 static void
 ldif_field_clear(LdifField *field)
 {
-  g_clear_pointer(&field->name, g_free);
+  field->name = NULL;
+}
+
+/* Returns: (transfer none): @len bytes of @text, interned for the whole load. */
+static const char *
+intern_len(const LdifLoad *ld, const char *text, gsize len)
+{
+  char small[128];
+  g_autofree char *big = len < sizeof small ? NULL : g_malloc(len + 1);
+  char *copy = big ? big : small;
+
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return g_string_chunk_insert_const(ld->names, copy);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LdifField, ldif_field_clear)
@@ -336,7 +440,7 @@ split_field(const LdifLoad *ld, const LdifLine *line, LdifField *field, GError *
                       "'%s' is not an attribute name; LDIF lines read 'attribute: value'", shown);
     return FALSE;
   }
-  field->name = g_strndup(line->text, strcspn(line->text, ";:"));
+  field->name = intern_len(ld, line->text, strcspn(line->text, ";:"));
   value = colon + 1;
   field->kind = LDIF_VALUE_PLAIN;
   if (*value == ':' || *value == '<') {
@@ -428,12 +532,84 @@ decode_dn(const LdifLoad *ld, const LdifLine *line, const LdifField *field, char
 }
 
 /* Adds one attribute line to @rec; bad values are reported and skipped. */
+/* Attributes that stage 3 never reads: the bookkeeping every exported object
+ * carries.  They are checked like the others (bad base64 and URLs are still
+ * reported) and then dropped, so that the records of a large export, all held
+ * until stage 3, stay small.  An attribute read by stage 3 must not be here. */
+static const char *const dropped_attributes[] = {
+  "objectGUID",
+  "whenCreated",
+  "whenChanged",
+  "uSNCreated",
+  "uSNChanged",
+  "dSCorePropagationData",
+  "objectCategory",
+  "instanceType",
+  "distinguishedName",
+  "name",
+  "servicePrincipalName",
+  "lastLogon",
+  "lastLogonTimestamp",
+  "lastLogoff",
+  "pwdLastSet",
+  "badPasswordTime",
+  "badPwdCount",
+  "logonCount",
+  "codePage",
+  "countryCode",
+  "accountExpires",
+  "localPolicyFlags",
+  "sAMAccountType",
+  "msDS-SupportedEncryptionTypes",
+  "isCriticalSystemObject",
+  "showInAdvancedViewOnly",
+  "systemFlags",
+  "operatingSystemVersion",
+};
+
+static gboolean
+attribute_dropped(const LdifLoad *ld, const char *name)
+{
+  guint kept = GPOINTER_TO_UINT(g_hash_table_lookup(ld->kept, name));
+
+  if (kept == 0) {
+    kept = 1;
+    for (gsize i = 0; i < G_N_ELEMENTS(dropped_attributes); i++)
+      if (g_ascii_strcasecmp(name, dropped_attributes[i]) == 0)
+        kept = 2;
+    g_hash_table_insert(ld->kept, (gpointer)name, GUINT_TO_POINTER(kept));
+  }
+  return kept == 2;
+}
+
+/* The base64 check of decode_base64(), without decoding. */
+static gboolean
+base64_valid(const char *text)
+{
+  gsize len = strlen(text);
+
+  while (len > 0 && g_ascii_isspace(text[len - 1]))
+    len--;
+  return is_base64(text, len);
+}
+
+static void
+report_bad_base64(const LdifLoad *ld, const LdifLine *line, const LdifField *field)
+{
+  g_autofree char *shown = quote(field->value, -1);
+
+  gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
+              "value of '%s' is not valid base64 ('%s'); attribute skipped", field->name, shown);
+}
+
+/* Adds one attribute line to @rec; bad values are reported and skipped. */
 static void
 record_add_field(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, const LdifField *field)
 {
   LdifAttr *attr;
   gsize len = strlen(field->value);
-  g_autofree char *value = NULL;
+  g_autofree char *decoded = NULL;
+  const char *value = field->value;
 
   if (field->kind == LDIF_VALUE_URL) {
     gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
@@ -441,23 +617,25 @@ record_add_field(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, cons
                 field->name, field->name);
     return;
   }
-  if (field->kind == LDIF_VALUE_BASE64) {
-    value = decode_base64(field->value, &len);
-    if (value == NULL) {
-      g_autofree char *shown = quote(field->value, -1);
-      gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
-                  "value of '%s' is not valid base64 ('%s'); attribute skipped", field->name,
-                  shown);
-      return;
-    }
+  if (attribute_dropped(ld, field->name)) {
+    if (field->kind == LDIF_VALUE_BASE64 && !base64_valid(field->value))
+      report_bad_base64(ld, line, field);
+    return;
   }
-  attr = g_new0(LdifAttr, 1);
-  attr->name = g_strdup(field->name);
-  attr->value = value != NULL ? g_steal_pointer(&value) : g_strdup(field->value);
+  if (field->kind == LDIF_VALUE_BASE64 && !(value = decoded = decode_base64(field->value, &len))) {
+    report_bad_base64(ld, line, field);
+    return;
+  }
+  attr = arena_alloc(ld->arena, sizeof(LdifAttr) + len + 1);
+  attr->name = field->name;
+  attr->value = (char *)(attr + 1);
+  memcpy(attr->value, value, len);
+  attr->value[len] = '\0';
+  attr->text = field->kind != LDIF_VALUE_BASE64 || g_utf8_validate(value, (gssize)len, NULL);
   attr->len = len;
   attr->base64 = field->kind == LDIF_VALUE_BASE64;
   attr->line = line->line;
-  g_ptr_array_add(rec->attrs, attr);
+  attrs_add(ld->arena, rec->attrs, attr);
 }
 
 typedef enum {
@@ -563,6 +741,7 @@ parse_record_head(const LdifLoad *ld, GPtrArray *group, guint start, GError **er
   const LdifLine *first = group->pdata[start];
   g_auto(LdifField) field = { 0 };
   g_autoptr(LdifRecord) rec = NULL;
+  g_autofree char *dn = NULL;
 
   if (first->too_long) {
     g_autofree char *shown = quote(first->text, -1);
@@ -583,9 +762,10 @@ parse_record_head(const LdifLoad *ld, GPtrArray *group, guint start, GError **er
                       field.name);
     return NULL;
   }
-  rec = ldif_record_new(first->line);
-  if (!decode_dn(ld, first, &field, &rec->dn, error))
+  rec = ldif_record_new(ld->arena, first->line);
+  if (!decode_dn(ld, first, &field, &dn, error))
     return NULL;
+  rec->dn = arena_strdup(ld->arena, dn);
   return g_steal_pointer(&rec);
 }
 
@@ -624,7 +804,8 @@ record_attr(const LdifRecord *rec, const char *name)
 {
   for (guint i = rec->attrs->len; i > 0; i--) {
     const LdifAttr *attr = rec->attrs->pdata[i - 1];
-    if (g_ascii_strcasecmp(attr->name, name) == 0)
+    if (g_ascii_tolower(attr->name[0]) == g_ascii_tolower(name[0])
+        && g_ascii_strcasecmp(attr->name, name) == 0)
       return attr;
   }
   return NULL;
@@ -633,7 +814,7 @@ record_attr(const LdifRecord *rec, const char *name)
 static gboolean
 attr_is_text(const LdifAttr *attr)
 {
-  return g_utf8_validate(attr->value, (gssize)attr->len, NULL);
+  return attr->text;
 }
 
 /* Returns: (nullable) (transfer none): the last value of @name as text.  A value
@@ -697,7 +878,7 @@ record_bits32(const LdifLoad *ld, const LdifRecord *rec, const char *name, guint
 static void
 set_string(char **field, const char *value)
 {
-  if (value == NULL)
+  if (value == NULL || (*field != NULL && strcmp(*field, value) == 0))
     return;
   g_free(*field);
   *field = g_strdup(value);
@@ -940,30 +1121,70 @@ apply_gpc(const LdifLoad *ld, const LdifRecord *rec)
   return TRUE;
 }
 
-/* Returns: (transfer full): "DOMAIN\sam" for a security principal of @dn. */
+/* The trailing DC= run of @dn, in place, when @dn is written plainly (no '\\',
+ * no blank in that run): what gp_dn_domain_part() returns, without copying. */
+static const char *
+domain_suffix(const char *dn)
+{
+  const char *start = NULL;
+
+  if (strchr(dn, '\\'))
+    return NULL;
+  for (const char *rdn = dn; rdn;) {
+    const char *comma = strchr(rdn, ',');
+    if (g_ascii_strncasecmp(rdn, "dc=", 3) != 0)
+      start = NULL;
+    else if (!start)
+      start = rdn;
+    rdn = comma ? comma + 1 : NULL;
+  }
+  return start && !strchr(start, ' ') ? start : NULL;
+}
+
+/* "NETBIOS\\" for principals of @domain_dn, or "" when the DN tells no domain. */
+static char *
+domain_prefix(const LdifLoad *ld, const char *domain_dn)
+{
+  g_autofree char *label = NULL;
+  g_autofree char *upper = NULL;
+  const GpDomain *domain = gp_model_find_domain(ld->model, domain_dn);
+
+  if (domain != NULL && domain->netbios_name != NULL)
+    return g_strdup_printf("%s\\", domain->netbios_name);
+  /* Without a crossRef the first DC label is the usual NetBIOS name. */
+  label = gp_dn_first_value(domain_dn);
+  if (label == NULL || *label == '\0')
+    return g_strdup("");
+  upper = g_utf8_strup(label, -1);
+  return g_strdup_printf("%s\\", upper);
+}
+
+/* Returns: (transfer full): "DOMAIN\sam" for a security principal of @dn.
+ * Principals come in runs of one domain, whose prefix is worked out once: a
+ * domain's NetBIOS name comes from crossRefs, applied before any principal. */
 static char *
 principal_name(const LdifLoad *ld, const char *dn, const char *sid, const char *sam)
 {
+  const char *suffix = domain_suffix(dn);
   g_autofree char *domain_dn = NULL;
-  g_autofree char *label = NULL;
-  g_autofree char *upper = NULL;
-  const GpDomain *domain;
 
   /* Windows names the S-1-5-32 aliases BUILTIN\..., not after the domain. */
   if (g_str_has_prefix(sid, "S-1-5-32-"))
     return g_strdup_printf("BUILTIN\\%s", sam);
-  domain_dn = gp_dn_domain_part(dn);
-  if (domain_dn == NULL)
-    return g_strdup(sam);
-  domain = gp_model_find_domain(ld->model, domain_dn);
-  if (domain != NULL && domain->netbios_name != NULL)
-    return g_strdup_printf("%s\\%s", domain->netbios_name, sam);
-  /* Without a crossRef the first DC label is the usual NetBIOS name. */
-  label = gp_dn_first_value(domain_dn);
-  if (label == NULL || *label == '\0')
-    return g_strdup(sam);
-  upper = g_utf8_strup(label, -1);
-  return g_strdup_printf("%s\\%s", upper, sam);
+  if (!suffix || !ld->domain || g_strcmp0(ld->domain->domain_dn, suffix) != 0) {
+    domain_dn = suffix ? g_strdup(suffix) : gp_dn_domain_part(dn);
+    if (domain_dn == NULL)
+      return g_strdup(sam);
+    if (!suffix || !ld->domain) {
+      g_autofree char *prefix = domain_prefix(ld, domain_dn);
+      return g_strconcat(prefix, sam, NULL);
+    }
+    g_free(ld->domain->domain_dn);
+    g_free(ld->domain->prefix);
+    ld->domain->domain_dn = g_steal_pointer(&domain_dn);
+    ld->domain->prefix = domain_prefix(ld, ld->domain->domain_dn);
+  }
+  return g_strconcat(ld->domain->prefix, sam, NULL);
 }
 
 /* Returns: TRUE when @rec named a principal (objectSid and sAMAccountName). */
@@ -1015,7 +1236,6 @@ static gboolean
 apply_computer(const LdifLoad *ld, const LdifRecord *rec)
 {
   GpComputer *computer = gp_model_ensure_computer(ld->model, rec->dn);
-  g_autofree char *rdn = gp_dn_first_value(rec->dn);
   const char *cn = record_text(ld, rec, "cn");
   g_autofree char *sid = record_sid(ld, rec);
   gint64 group_id;
@@ -1023,7 +1243,7 @@ apply_computer(const LdifLoad *ld, const LdifRecord *rec)
   if (cn != NULL)
     set_string(&computer->cn, cn);
   else if (computer->cn == NULL)
-    set_string(&computer->cn, rdn);
+    computer->cn = gp_dn_first_value(rec->dn);
   set_string(&computer->sam_account_name, record_text(ld, rec, "sAMAccountName"));
   set_string(&computer->dns_host_name, record_text(ld, rec, "dNSHostName"));
   set_string(&computer->operating_system, record_text(ld, rec, "operatingSystem"));
@@ -1314,25 +1534,43 @@ apply_records(LdifLoad *ld, GPtrArray *records)
 
 /* ------------------------------------------------------------------ public */
 
+/* Stages 2 and 3 over the decoded text; *@text (owned) is freed as soon as
+ * stage 2 is done with it, so that stage 3 runs with the records alone. */
 static gboolean
-parse_text(const LdifLoad *ld, const char *text, GPtrArray *records, GError **error)
+load_text(LdifLoad *ld, char **text, GError **error)
 {
-  g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+  g_autoptr(GPtrArray) records = g_ptr_array_new();
+  LdifArena arena = { g_ptr_array_new_with_free_func(g_free), NULL, 0 };
+  LdifDomainCache domain = { NULL, NULL };
+  gboolean ok;
 
-  if (!split_groups(text, ld->file, groups, error))
-    return FALSE;
-  for (guint i = 0; i < groups->len; i++)
-    if (!parse_group(ld, groups->pdata[i], records, error))
-      return FALSE;
-  return TRUE;
+  ld->names = g_string_chunk_new(4096);
+  ld->kept = g_hash_table_new(NULL, NULL);
+  ld->domain = &domain;
+  ld->arena = &arena;
+  ok = split_groups(ld, *text, records, error);
+  g_clear_pointer(text, g_free);
+  if (ok) {
+    ld->ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
+    g_array_set_clear_func(ld->ignored, ldif_ignored_clear);
+    ld->pending_sddl = g_array_new(FALSE, FALSE, sizeof(LdifPendingSddl));
+    apply_records(ld, records);
+    g_array_unref(ld->pending_sddl);
+    g_array_unref(ld->ignored);
+  }
+  g_clear_pointer(&records, g_ptr_array_unref);
+  g_ptr_array_unref(arena.blocks);
+  g_hash_table_unref(ld->kept);
+  g_string_chunk_free(ld->names);
+  g_free(domain.domain_dn);
+  g_free(domain.prefix);
+  return ok;
 }
 
 gboolean
 gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
                        GPtrArray *diags, GError **error)
 {
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GArray) ignored = NULL;
   g_autofree char *text = NULL;
   GError *local = NULL;
   LdifLoad ld = { .file = file != NULL ? file : "<memory>", .model = model, .diags = diags };
@@ -1350,16 +1588,23 @@ gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *m
     g_propagate_error(error, local);
     return FALSE;
   }
-  records = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_record_free);
-  if (!parse_text(&ld, text, records, error))
+  return load_text(&ld, &text, error);
+}
+
+/* What gp_text_decode() would return unchanged: UTF-8 without a BOM or a NUL.
+ * Such a file is read in place rather than copied (a large export is most of
+ * the memory a load takes). */
+static gboolean
+is_plain_utf8(const char *data, gsize len)
+{
+  const guchar *bytes = (const guchar *)data;
+
+  if (len >= 2
+      && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
     return FALSE;
-  ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
-  g_array_set_clear_func(ignored, ldif_ignored_clear);
-  ld.ignored = ignored;
-  ld.pending_sddl = g_array_new(FALSE, FALSE, sizeof(LdifPendingSddl));
-  apply_records(&ld, records);
-  g_array_unref(ld.pending_sddl);
-  return TRUE;
+  if (len >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+    return FALSE;
+  return memchr(data, '\0', len) == NULL && g_utf8_validate_len(data, len, NULL);
 }
 
 gboolean
@@ -1368,6 +1613,7 @@ gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **e
   g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
   gsize len = 0;
+  LdifLoad ld = { .file = path, .model = model, .diags = diags };
 
   g_return_val_if_fail(path != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -1377,5 +1623,7 @@ gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **e
                       local->message);
     return FALSE;
   }
+  if (len > 0 && is_plain_utf8(contents, len))
+    return load_text(&ld, &contents, error);
   return gp_ldif_load_from_data(contents, len, path, model, diags, error);
 }

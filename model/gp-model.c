@@ -17,7 +17,8 @@ struct _GpModel {
   GHashTable *soms_by_dn;
   GPtrArray *gpos; /* GpGpo* (owned) */
   GHashTable *gpos_by_dn;
-  GPtrArray *computers; /* GpComputer* (owned) */
+  GHashTable *gpos_by_guid; /* "{UPPER}" -> GPtrArray of GpGpo*, model order */
+  GPtrArray *computers;     /* GpComputer* (owned) */
   GHashTable *computers_by_dn;
   GPtrArray *groups; /* GpGroup* (owned) */
   GHashTable *groups_by_dn;
@@ -28,13 +29,57 @@ struct _GpModel {
   GPtrArray *subnets; /* GpSubnet* (owned) */
 };
 
-/* Case-insensitive key for names that may hold non-ASCII text. */
+/* Case-insensitive key for names that may hold non-ASCII text (ASCII text
+ * case-folds to its lower case, without the Unicode tables). */
 static char *
 fold(const char *text)
 {
+  const char *p = text;
+
+  while (*p && (guchar)*p < 0x80)
+    p++;
+  if (*p == '\0')
+    return g_ascii_strdown(text, p - text);
   if (g_utf8_validate(text, -1, NULL))
     return g_utf8_casefold(text, -1);
   return g_ascii_strdown(text, -1);
+}
+
+/* gp_dn_normalize() without its allocations for the usual DN: printable ASCII,
+ * no '\\', no blank next to ',' or '=' or at either end, is simply lower-cased.
+ * Every index of the model is keyed with it (loading a million computers
+ * normalised a million DNs). */
+static char *
+dn_key(const char *dn)
+{
+  const char *p;
+
+  for (p = dn; *p; p++) {
+    guchar c = (guchar)*p;
+    if (c < 0x20 || c > 0x7e || c == '\\')
+      return gp_dn_normalize(dn);
+    if (c == ' '
+        && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '='))
+      return gp_dn_normalize(dn);
+  }
+  return g_ascii_strdown(dn, p - dn);
+}
+
+/* gp_dn_first_value() for a first RDN without '\\' or outer blanks. */
+static char *
+dn_first_value(const char *dn)
+{
+  const char *eq = strchr(dn, '=');
+  const char *end = eq ? strpbrk(eq, ",\\") : NULL;
+  gsize len;
+
+  if (!eq || (end && *end == '\\'))
+    return gp_dn_first_value(dn);
+  len = end ? (gsize)(end - eq - 1) : strlen(eq + 1);
+  if (len == 0 || (guchar)eq[1] <= ' ' || (guchar)eq[len] <= ' '
+      || memchr(dn, ' ', (gsize)(eq - dn)))
+    return gp_dn_first_value(dn);
+  return g_strndup(eq + 1, len);
 }
 
 /* ------------------------------------------------------------- principals */
@@ -406,6 +451,8 @@ gp_model_new(void)
   model->soms_by_dn = index_new();
   model->gpos = g_ptr_array_new_with_free_func((GDestroyNotify)gpo_free);
   model->gpos_by_dn = index_new();
+  model->gpos_by_guid
+      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   model->computers = g_ptr_array_new_with_free_func((GDestroyNotify)computer_free);
   model->computers_by_dn = index_new();
   model->groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
@@ -433,6 +480,7 @@ gp_model_free(GpModel *model)
   g_hash_table_unref(model->soms_by_dn);
   g_ptr_array_unref(model->soms);
   g_hash_table_unref(model->gpos_by_dn);
+  g_hash_table_unref(model->gpos_by_guid);
   g_ptr_array_unref(model->gpos);
   g_hash_table_unref(model->computers_by_dn);
   g_ptr_array_unref(model->computers);
@@ -543,7 +591,9 @@ gp_model_complete(GpModel *model)
     GpDomain *domain = g_ptr_array_index(model->domains, i);
     if (!domain->netbios_name && domain->dns_name) {
       g_auto(GStrv) labels = g_strsplit(domain->dns_name, ".", 2);
-      domain->netbios_name = g_ascii_strup(labels[0], -1);
+      /* "DC=" gives an empty DNS name, and no label (found by fuzz_inherit). */
+      if (labels[0] != NULL)
+        domain->netbios_name = g_ascii_strup(labels[0], -1);
     }
     if (domain->sid && domain->netbios_name)
       name_domain_accounts(model, domain);
@@ -553,7 +603,7 @@ gp_model_complete(GpModel *model)
 GpDomain *
 gp_model_ensure_domain(GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   GpDomain *domain = g_hash_table_lookup(model->domains_by_dn, key);
 
   if (domain)
@@ -569,7 +619,7 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
 const GpDomain *
 gp_model_find_domain(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
 
   return g_hash_table_lookup(model->domains_by_dn, key);
 }
@@ -583,7 +633,7 @@ gp_model_domains(const GpModel *model)
 GpSom *
 gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   GpSom *som = g_hash_table_lookup(model->soms_by_dn, key);
 
   if (som)
@@ -600,7 +650,7 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
 const GpSom *
 gp_model_find_som(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
 
   return g_hash_table_lookup(model->soms_by_dn, key);
 }
@@ -627,15 +677,22 @@ gpo_new(GpModel *model, const char *guid)
 {
   GpGpo *gpo = g_new0(GpGpo, 1);
 
+  GPtrArray *same = g_hash_table_lookup(model->gpos_by_guid, guid);
+
   gpo->guid = g_strdup(guid);
   g_ptr_array_add(model->gpos, gpo);
+  if (!same) {
+    same = g_ptr_array_new();
+    g_hash_table_insert(model->gpos_by_guid, g_strdup(guid), same);
+  }
+  g_ptr_array_add(same, gpo);
   return gpo;
 }
 
 GpGpo *
 gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   g_autofree char *cn = gp_dn_first_value(dn);
   g_autofree char *guid = gp_guid_normalize(cn);
   GpGpo *gpo = g_hash_table_lookup(model->gpos_by_dn, key);
@@ -662,7 +719,7 @@ gp_model_add_gpo_guid(GpModel *model, const char *guid)
 const GpGpo *
 gp_model_find_gpo_dn(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
 
   return g_hash_table_lookup(model->gpos_by_dn, key);
 }
@@ -671,10 +728,12 @@ GPtrArray *
 gp_model_find_gpos_guid(const GpModel *model, const char *guid)
 {
   g_autofree char *normal = gp_guid_normalize(guid);
+  const GPtrArray *same = normal ? g_hash_table_lookup(model->gpos_by_guid, normal) : NULL;
   GPtrArray *found = g_ptr_array_new();
 
-  for (guint i = 0; normal && i < model->gpos->len; i++) {
-    GpGpo *gpo = g_ptr_array_index(model->gpos, i);
+  /* Indexed when created; a GUID changed since is checked again here. */
+  for (guint i = 0; same && i < same->len; i++) {
+    GpGpo *gpo = g_ptr_array_index(same, i);
     if (strcmp(gpo->guid, normal) == 0)
       g_ptr_array_add(found, gpo);
   }
@@ -690,14 +749,14 @@ gp_model_gpos(const GpModel *model)
 GpComputer *
 gp_model_ensure_computer(GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
 
   if (computer)
     return computer;
   computer = g_new0(GpComputer, 1);
   computer->dn = g_strdup(dn);
-  computer->cn = gp_dn_first_value(dn);
+  computer->cn = dn_first_value(dn);
   computer->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->computers, computer);
   g_hash_table_insert(model->computers_by_dn, g_steal_pointer(&key), computer);
@@ -725,30 +784,32 @@ sam_matches(const char *sam, const char *name)
 static gboolean
 computer_matches(const GpComputer *computer, const char *name)
 {
-  g_autofree char *dn_key = NULL;
-  g_autofree char *name_key = NULL;
+  /* Every name compared starts like @name: most computers fail on the first byte. */
+  char first = g_ascii_tolower(name[0]);
 
+  if ((!computer->cn || g_ascii_tolower(computer->cn[0]) != first)
+      && (!computer->sam_account_name || g_ascii_tolower(computer->sam_account_name[0]) != first)
+      && (!computer->dns_host_name || g_ascii_tolower(computer->dns_host_name[0]) != first))
+    return FALSE;
   if (computer->cn && g_ascii_strcasecmp(computer->cn, name) == 0)
     return TRUE;
   if (computer->sam_account_name && sam_matches(computer->sam_account_name, name))
     return TRUE;
-  if (computer->dns_host_name && g_ascii_strcasecmp(computer->dns_host_name, name) == 0)
-    return TRUE;
-  if (!strchr(name, '='))
-    return FALSE;
-  dn_key = gp_dn_normalize(computer->dn);
-  name_key = gp_dn_normalize(name);
-  return strcmp(dn_key, name_key) == 0;
+  return computer->dns_host_name && g_ascii_strcasecmp(computer->dns_host_name, name) == 0;
 }
 
+/* A name that is a DN matches the computer filed under it: one index lookup,
+ * rather than normalising every computer's DN. */
 GPtrArray *
 gp_model_find_computers(const GpModel *model, const char *name)
 {
   GPtrArray *found = g_ptr_array_new();
+  g_autofree char *key = strchr(name, '=') ? dn_key(name) : NULL;
+  const GpComputer *by_dn = key ? g_hash_table_lookup(model->computers_by_dn, key) : NULL;
 
   for (guint i = 0; i < model->computers->len; i++) {
     GpComputer *computer = g_ptr_array_index(model->computers, i);
-    if (computer_matches(computer, name))
+    if (computer == by_dn || computer_matches(computer, name))
       g_ptr_array_add(found, computer);
   }
   return found;
@@ -757,8 +818,8 @@ gp_model_find_computers(const GpModel *model, const char *name)
 gboolean
 gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 {
-  g_autofree char *old_key = gp_dn_normalize(computer->dn);
-  g_autofree char *new_key = gp_dn_normalize(new_dn);
+  g_autofree char *old_key = dn_key(computer->dn);
+  g_autofree char *new_key = dn_key(new_dn);
   GpComputer *there = g_hash_table_lookup(model->computers_by_dn, new_key);
 
   if (there && there != computer)
@@ -778,7 +839,7 @@ gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 GpGroup *
 gp_model_ensure_group(GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   GpGroup *group = g_hash_table_lookup(model->groups_by_dn, key);
 
   if (group)
@@ -795,7 +856,7 @@ gp_model_ensure_group(GpModel *model, const char *dn)
 const GpGroup *
 gp_model_find_group(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
 
   return g_hash_table_lookup(model->groups_by_dn, key);
 }
@@ -822,7 +883,7 @@ gp_model_groups(const GpModel *model)
 GpUser *
 gp_model_ensure_user(GpModel *model, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  g_autofree char *key = dn_key(dn);
   GpUser *user = g_hash_table_lookup(model->users_by_dn, key);
 
   if (user)

@@ -37,7 +37,9 @@ params() {
   esac
 }
 
-# /usr/bin/time -v of a command: "SECONDS KB" on stdout; the command's output goes to /dev/null.
+# /usr/bin/time -v of a command: "WALL_SECONDS PEAK_KB CPU_SECONDS" on stdout (CPU = user +
+# system: what the command itself used, when other work shares the machine); the command's
+# output goes to /dev/null.
 measure() {
   local log
   log=$(mktemp)
@@ -45,7 +47,8 @@ measure() {
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i] }
     /Maximum resident set size/ { kb = $2 }
-    END { printf "%.2f %d\n", s, kb }' "$log"
+    /User time|System time/ { cpu += $2 }
+    END { printf "%.2f %d %.2f\n", s, kb, cpu }' "$log"
   rm -f "$log"
 }
 
@@ -57,6 +60,7 @@ data_args() {
 
 rows=()
 declare -A rsop_s
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$BENCH_DATA"
 for size in $BENCH_SIZES; do
   dir="$BENCH_DATA/$size"
@@ -67,23 +71,23 @@ for size in $BENCH_SIZES; do
     "$GPSIM" lab generate --seed "$SEED" $(params "$size") --out "$dir" > /dev/null
   fi
   bytes=$(find "$dir" -type f ! -name README.md -printf '%s\n' | awk '{ s += $1 } END { print s }')
-  computer=$(grep -m1 -h '^sAMAccountName: WS-' "$dir"/*.ldif | sed 's/^sAMAccountName: //; s/\$$//')
+  computer=$(grep -m1 -h '^sAMAccountName: WS-' "$dir"/*.ldif | head -1 | sed 's/^sAMAccountName: //; s/\$$//')
   # shellcheck disable=SC2046
   args=$(data_args "$dir")
   echo "bench: measuring $size ($bytes bytes) ..." >&2
   find "$dir" -type f -exec cat {} + > /dev/null # warm the page cache
-  read -r floor _ < <(measure sh -c "find '$dir' -type f ! -name README.md -exec cat {} + > /dev/null")
+  read -r floor _ _ < <(measure sh -c "find '$dir' -type f ! -name README.md -exec cat {} + > /dev/null")
   # shellcheck disable=SC2086
-  read -r rsop kb < <(measure "$GPSIM" rsop $args --format jsonl)
+  read -r rsop kb rsop_cpu < <(measure "$GPSIM" rsop $args --format jsonl)
   # shellcheck disable=SC2086
-  read -r explain _ < <(measure "$GPSIM" explain $args --computer "$computer")
+  read -r explain _ explain_cpu < <(measure "$GPSIM" explain $args --computer "$computer")
   ratio=$(awk -v a="$rsop" -v b="$floor" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
-  rows+=("| $size | $bytes | $floor | $rsop | ${ratio}x | $((kb / 1024)) | $explain |")
+  rows+=("| $size | $bytes | $floor | $rsop ($rsop_cpu) | ${ratio}x | $((kb / 1024)) | $explain ($explain_cpu) |")
   rsop_s[$size]=$rsop
 done
 
 echo
-echo "| size | file bytes | floor s (cat) | rsop s | rsop / floor | peak RSS MB | explain s |"
+echo "| size | file bytes | floor s (cat) | rsop s (cpu s) | rsop / floor | peak RSS MB | explain s (cpu s) |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
@@ -95,5 +99,5 @@ if [ -n "${rsop_s[100k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
   awk -v a="${rsop_s[1m]}" -v b="${rsop_s[100k]}" \
     'BEGIN { printf "scaling: 1m / 100k (input x10): %.2fx\n", a / b }'
 fi
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "load average before: $load; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
 if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$BENCH_DATA"; fi
