@@ -1362,17 +1362,15 @@ static gboolean
 apply_server(const LdifLoad *ld, const LdifRecord *rec)
 {
   const char *reference = record_text(ld, rec, "serverReference");
-  g_autoptr(GPtrArray) found = NULL;
   g_autofree char *servers = gp_dn_parent(rec->dn);
   g_autofree char *site_dn = servers ? gp_dn_parent(servers) : NULL;
   g_autofree char *site = site_dn ? gp_dn_first_value(site_dn) : NULL;
 
   if (reference == NULL || site == NULL)
     return FALSE;
-  found = gp_model_find_computers(ld->model, reference);
-  for (guint i = 0; i < found->len; i++)
-    set_string(&((GpComputer *)found->pdata[i])->site, site);
-  return found->len > 0;
+  /* Applied by gp_model_complete(): the computer may come later, or from another file. */
+  gp_model_add_server_site(ld->model, reference, site);
+  return TRUE;
 }
 
 /* A crossRef of a domain partition carries the domain's NetBIOS name. */

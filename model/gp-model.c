@@ -11,6 +11,7 @@ struct _GpModel {
   GHashTable *sid_to_name;     /* upper-case SID -> name (owned) */
   GHashTable *name_to_sid;     /* folded name -> SID (owned) */
   GHashTable *domain_accounts; /* RID -> name (owned) */
+  GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
   GHashTable *domains_by_dn;   /* normalised DN -> GpDomain* */
   GPtrArray *soms;             /* GpSom* (owned) */
@@ -445,6 +446,7 @@ gp_model_new(void)
   model->sid_to_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->name_to_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->domain_accounts = g_hash_table_new_full(NULL, NULL, NULL, g_free);
+  model->server_sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->domains = g_ptr_array_new_with_free_func((GDestroyNotify)domain_free);
   model->domains_by_dn = index_new();
   model->soms = g_ptr_array_new_with_free_func((GDestroyNotify)som_free);
@@ -475,6 +477,7 @@ gp_model_free(GpModel *model)
   g_hash_table_unref(model->sid_to_name);
   g_hash_table_unref(model->name_to_sid);
   g_hash_table_unref(model->domain_accounts);
+  g_hash_table_unref(model->server_sites);
   g_hash_table_unref(model->domains_by_dn);
   g_ptr_array_unref(model->domains);
   g_hash_table_unref(model->soms_by_dn);
@@ -585,8 +588,34 @@ name_domain_accounts(GpModel *model, const GpDomain *domain)
 }
 
 void
+gp_model_add_server_site(GpModel *model, const char *computer_dn, const char *site)
+{
+  g_hash_table_replace(model->server_sites, dn_key(computer_dn), g_strdup(site));
+}
+
+/* Server objects may come before, after, or in another file than their computer. */
+static void
+apply_server_sites(GpModel *model)
+{
+  for (guint i = 0; i < model->computers->len; i++) {
+    GpComputer *computer = g_ptr_array_index(model->computers, i);
+    g_autofree char *key = NULL;
+    const char *site;
+
+    if (computer->site)
+      continue;
+    key = dn_key(computer->dn);
+    site = g_hash_table_lookup(model->server_sites, key);
+    if (site)
+      computer->site = g_strdup(site);
+  }
+}
+
+void
 gp_model_complete(GpModel *model)
 {
+  if (g_hash_table_size(model->server_sites) > 0)
+    apply_server_sites(model);
   for (guint i = 0; i < model->domains->len; i++) {
     GpDomain *domain = g_ptr_array_index(model->domains, i);
     if (!domain->netbios_name && domain->dns_name) {

@@ -332,7 +332,13 @@ const char *gp_model_principal_sid(const GpModel *model, const char *name);
  * Admins"...); gp_model_complete() turns them into principals per domain. */
 void gp_model_add_domain_account(GpModel *model, guint32 rid, const char *name);
 
-/* Finishes a model after loading: names the domain accounts of every domain
+/* Records that the computer @computer_dn is a domain controller of @site (its
+ * server object under CN=Sites); gp_model_complete() gives the computer that
+ * site, whichever file or order the two objects came in. */
+void gp_model_add_server_site(GpModel *model, const char *computer_dn, const char *site);
+
+/* Finishes a model after loading: gives domain controllers their server
+ * objects' sites, names the domain accounts of every domain
  * whose SID is known ("CONTOSO\Domain Admins"), and gives domains without a
  * NetBIOS name the upper-cased first label of their DNS name. */
 void gp_model_complete(GpModel *model);

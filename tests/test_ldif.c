@@ -1343,6 +1343,8 @@ test_subnets_and_dc_server_site(void)
   const GPtrArray *subnets = gp_model_subnets(model);
   const GpComputer *dc = g_ptr_array_index(gp_model_computers(model), 0);
 
+  gp_model_complete(model); /* gives server objects' sites to their computers */
+
   CU_ASSERT_EQUAL_FATAL(subnets->len, 1);
   GP_ASSERT_STR(((GpSubnet *)g_ptr_array_index(subnets, 0))->cidr, "10.1.0.0/16");
   GP_ASSERT_STR(((GpSubnet *)g_ptr_array_index(subnets, 0))->site_dn,
