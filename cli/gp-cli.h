@@ -114,8 +114,8 @@ char *gp_cli_labs_dir(void);
 gboolean gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error);
 
 /* Input files over this many bytes are refused unless --max-file-size says
- * otherwise: see README "Security" for why 512 MiB. */
-#define GP_CLI_DEFAULT_MAX_FILE_SIZE G_GUINT64_CONSTANT(536870912)
+ * otherwise: see README "Security" for why 1 GiB. */
+#define GP_CLI_DEFAULT_MAX_FILE_SIZE G_GUINT64_CONSTANT(1073741824)
 
 /* Resolves options->max_file_bytes (--max-file-size, else $GPSIM_MAX_FILE_SIZE,
  * else the default; 0 means no limit) and refuses an --output that is one of
@@ -153,6 +153,8 @@ int gp_cli_load_data(const GpCliOptions *options, GpCliData *data);
 /* TRUE when --format is @a or @b; otherwise prints a usage error. */
 gboolean gp_cli_check_format(const GpCliOptions *options, const char *command, const char *a,
                              const char *b);
+/* TRUE when --format is text, json or html; otherwise prints a usage error. */
+gboolean gp_cli_check_format_html(const GpCliOptions *options, const char *command);
 /* The computer --computer names (or a hypothetical one placed with --ou), or
  * NULL after printing the candidates. */
 const GpComputer *gp_cli_find_computer(GpCliData *data, const GpCliOptions *options);
@@ -234,6 +236,15 @@ struct _xmlDoc *gp_render_html_page_new(const char *title, struct _xmlNode **out
 struct _xmlNode *gp_render_html_add_result(struct _xmlNode *parent, const GpModel *model,
                                            const GpResult *result);
 char *gp_render_html_page_dump(struct _xmlDoc *doc);
+/* Appends <@tag class="@cls">@text</@tag> (@cls and @text nullable; the text
+ * is escaped by the serializer). */
+struct _xmlNode *gp_render_html_element(struct _xmlNode *parent, const char *tag, const char *cls,
+                                        const char *text);
+/* Appends a <tr> of @n <th> (@header) or <td> cells to @table; NULL cells are empty. */
+struct _xmlNode *gp_render_html_row(struct _xmlNode *table, gboolean header,
+                                    const char *const *cells, guint n);
+/* Appends a <table class="holders"> (holder, SID); NULL or empty: "(nobody)". */
+void gp_render_html_add_holders(struct _xmlNode *parent, const GPtrArray *holders);
 /* Returns: (transfer full): a Graphviz digraph of the same picture. */
 char *gp_render_dot_explain(const GpResult *result);
 /* explain --trace: the computation as six numbered steps keyed to the rules. */

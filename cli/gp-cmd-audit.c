@@ -1,6 +1,6 @@
 /* gp-cmd-audit.c - `gpsim audit`: effective holders against a baseline, and lint.
  *
- *   gpsim audit [--baseline FILE] [DATA] [--format text|json] [-o FILE]
+ *   gpsim audit [--baseline FILE] [DATA] [--format text|json|html] [-o FILE]
  *
  * Evaluates every computer of the data with every right of the catalogue,
  * checks each holder against the baseline (the built-in data/baseline.txt
@@ -8,6 +8,7 @@
  * when a holder violates the baseline, 0 otherwise: lint never fails the run.
  */
 #include <json-glib/json-glib.h>
+#include <libxml/tree.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -306,6 +307,111 @@ render_json(const Audit *audit)
   return json_generator_to_data(generator, NULL);
 }
 
+/* ------------------------------------------------------------------ HTML */
+
+#define H gp_render_html_element
+
+static char *
+principal_text(const GpPrincipal *p)
+{
+  if (p->name && p->sid)
+    return g_strdup_printf("%s (%s)", p->name, p->sid);
+  return g_strdup(p->name ? p->name : p->sid);
+}
+
+static char *
+granted_by_text(const GpAuditFinding *f, GpRole role)
+{
+  const GpGpoEntry *by = f->granted_by;
+
+  if (by)
+    return g_strdup_printf("GPO '%s' %s linked at %s (link order %u)", entry_name(by),
+                           by->gpo ? by->gpo->guid : "", by->som->dn, by->link->link_order);
+  if (f->source == GP_SOURCE_LOCAL)
+    return g_strdup("the local policy (--local): no GPO defines it");
+  return g_strdup_printf("the documented %s default: no GPO defines it", gp_role_to_string(role));
+}
+
+static GpRole
+finding_role(const Audit *audit, const GpAuditFinding *f)
+{
+  for (guint i = 0; i < audit->results->len; i++) {
+    const GpResult *result = g_ptr_array_index(audit->results, i);
+    if (result->computer == f->computer)
+      return result->role;
+  }
+  return GP_ROLE_MEMBER_SERVER;
+}
+
+static void
+html_findings(xmlNodePtr body, const Audit *audit)
+{
+  static const char *const heads[] = { "computer", "right", "principal", "rule", "granted by" };
+  xmlNodePtr table;
+
+  H(body, "h2", NULL, "Findings");
+  if (audit->findings->len == 0) {
+    H(body, "p", "verdict", "CLEAN: every holder is allowed by the baseline");
+    return;
+  }
+  table = H(body, "table", "findings", NULL);
+  gp_render_html_row(table, TRUE, heads, G_N_ELEMENTS(heads));
+  for (guint i = 0; i < audit->findings->len; i++) {
+    const GpAuditFinding *f = g_ptr_array_index(audit->findings, i);
+    g_autofree char *principal = principal_text(f->principal);
+    g_autofree char *by = granted_by_text(f, finding_role(audit, f));
+    const char *cells[] = { f->computer->cn, f->right, principal, f->rule, by };
+    gp_render_html_row(table, FALSE, cells, G_N_ELEMENTS(cells));
+  }
+}
+
+static void
+html_lint(xmlNodePtr body, const Audit *audit)
+{
+  xmlNodePtr ul;
+
+  H(body, "h2", NULL, "Lint (informational: lint never changes the exit code)");
+  if (audit->lint->len == 0) {
+    H(body, "p", "sub", "No lint items.");
+    return;
+  }
+  ul = H(body, "ul", "lint", NULL);
+  for (guint i = 0; i < audit->lint->len; i++) {
+    const GpLintFinding *l = g_ptr_array_index(audit->lint, i);
+    xmlNodePtr li = H(ul, "li", NULL, NULL);
+    H(li, "span", "kind", gp_lint_kind_to_string(l->kind));
+    H(li, "span", "message", l->message);
+    if (l->som)
+      H(li, "span", "why", l->som);
+  }
+}
+
+static char *
+render_html(const Audit *audit)
+{
+  xmlNodePtr body = NULL;
+  xmlDocPtr doc = gp_render_html_page_new("gpsim audit", &body);
+  g_autofree char *sub = g_strdup_printf(
+      "%u computer%s against %s%s: %u finding%s on %u computer%s, %u lint item%s",
+      audit->results->len, audit->results->len == 1 ? "" : "s", audit->baseline_path,
+      audit->builtin ? " (built-in baseline)" : "", audit->findings->len,
+      audit->findings->len == 1 ? "" : "s", computers_with_findings(audit),
+      computers_with_findings(audit) == 1 ? "" : "s", audit->lint->len,
+      audit->lint->len == 1 ? "" : "s");
+  char *text;
+
+  H(body, "h1", NULL, "Audit: effective user rights against the baseline");
+  H(body, "p", "sub", sub);
+  html_findings(body, audit);
+  html_lint(body, audit);
+  H(body, "p", "footer", "gpsim " GP_VERSION);
+  text = gp_render_html_page_dump(doc);
+  xmlFreeDoc(doc);
+  return text;
+}
+
+#undef H
+
 /* ------------------------------------------------------------------ run */
 
 static gboolean
@@ -335,7 +441,7 @@ gp_cmd_audit(GpCliOptions *options, char **positionals)
   int status;
 
   (void)positionals;
-  if (!gp_cli_check_format(options, "audit", "text", "json"))
+  if (!gp_cli_check_format_html(options, "audit"))
     return GP_EXIT_USAGE;
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
@@ -347,6 +453,9 @@ gp_cmd_audit(GpCliOptions *options, char **positionals)
   if (g_strcmp0(options->format, "json") == 0) {
     g_autofree char *json = render_json(&audit);
     g_string_append_printf(out, "%s\n", json);
+  } else if (g_strcmp0(options->format, "html") == 0) {
+    g_autofree char *html = render_html(&audit);
+    g_string_append(out, html);
   } else {
     render_text(&audit, out);
   }

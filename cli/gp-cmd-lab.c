@@ -1,7 +1,7 @@
 /* gp-cmd-lab.c - `gpsim lab VERB ...`: the generator and the training exercises.
  *
  *   gpsim lab generate --seed S --computers N --ous N --gpos N --sites N --domains N --out DIR
- *   gpsim lab list | show NAME | answer NAME Q "ANSWER" | new --seed S
+ *   gpsim lab list | show NAME|DIR | answer NAME|DIR Q "ANSWER" | new --seed S [--out DIR]
  */
 #include <string.h>
 

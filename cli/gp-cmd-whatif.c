@@ -7,10 +7,14 @@
  * (precedence-rules.md section 3 item 5): reverted-to-local, or tattooed (the
  * old list stays, and is what the computer keeps).
  *
+ * HTML (--format html): one self-contained page, the plan, a summary table and
+ * each change before and after side by side.
+ *
  * JSON: "gpsim.whatif/1" and "gpsim.diff/1" (README), reusing the computer and
  * rights objects of "gpsim.explain/1".
  */
 #include <json-glib/json-glib.h>
+#include <libxml/tree.h>
 #include <string.h>
 
 #include "gp-cli.h"
@@ -769,19 +773,23 @@ text_decider(GString *out, const GpRightResult *right, const GpResult *result)
     g_string_append_printf(out, "no GPO: %s", role_default_label(result->role));
 }
 
+/* What decides @change on @side: the winner, or the tattooed list after. */
+static void
+side_decider(GString *out, const Pair *pair, int side, const RightChange *change)
+{
+  if (side == AFTER && change->has_persistence && change->persistence == GP_PERSIST_TATTOOED)
+    g_string_append(out, "no GPO and no local value: the last list stays (tattooed)");
+  else
+    text_decider(out, change->side[side], pair->result[side]);
+}
+
 static void
 text_side(GString *out, const char *label, const Pair *pair, int side, const RightChange *change)
 {
   const GpRightResult *right = change->side[side];
 
-  gboolean tattooed
-      = side == AFTER && change->has_persistence && change->persistence == GP_PERSIST_TATTOOED;
-
   g_string_append_printf(out, "    %-8s", label);
-  if (tattooed)
-    g_string_append(out, "no GPO and no local value: the last list stays (tattooed)");
-  else
-    text_decider(out, right, pair->result[side]);
+  side_decider(out, pair, side, change);
   g_string_append(out, "\n            ");
   append_holders(out, side == AFTER ? change->effective : (right ? right->holders : NULL));
   g_string_append_c(out, '\n');
@@ -1065,6 +1073,179 @@ render_json(const Report *report, GString *out)
   g_string_append_printf(out, "%s\n", text);
 }
 
+/* ------------------------------------------------------------ HTML */
+
+#define H gp_render_html_element
+
+static void
+html_holders_line(xmlNodePtr parent, const char *cls, const char *label, const GPtrArray *holders)
+{
+  g_autoptr(GString) text = g_string_new(label);
+
+  if (holders->len == 0)
+    return;
+  append_holders(text, holders);
+  H(parent, "p", cls, text->str);
+}
+
+static void
+html_side(xmlNodePtr sides, const char *label, const Pair *pair, int side,
+          const RightChange *change)
+{
+  xmlNodePtr div = H(sides, "div", side == BEFORE ? "side before" : "side after", NULL);
+  g_autoptr(GString) decider = g_string_new("Winner: ");
+  const GpRightResult *right = change->side[side];
+
+  H(div, "h4", NULL, label);
+  side_decider(decider, pair, side, change);
+  H(div, "p", "decider", decider->str);
+  gp_render_html_add_holders(div,
+                             side == AFTER ? change->effective : (right ? right->holders : NULL));
+}
+
+static void
+html_change(xmlNodePtr parent, const Pair *pair, const RightChange *change)
+{
+  const GpRightResult *any = change->side[AFTER] ? change->side[AFTER] : change->side[BEFORE];
+  xmlNodePtr div = H(parent, "div", "change", NULL);
+  g_autoptr(GString) persistence = g_string_new(NULL);
+  xmlNodePtr sides, why;
+
+  if (any && any->info && any->info->display_name) {
+    g_autofree char *title = g_strdup_printf("%s (%s)", change->right, any->info->display_name);
+    H(div, "h3", NULL, title);
+  } else {
+    H(div, "h3", NULL, change->right);
+  }
+  sides = H(div, "div", "sides", NULL);
+  html_side(sides, "Before", pair, BEFORE, change);
+  html_side(sides, "After", pair, AFTER, change);
+  text_persistence(persistence, pair, change);
+  if (persistence->len)
+    H(div, "p", "persistence", g_strstrip(persistence->str));
+  html_holders_line(div, "gained", "gains: ", change->gained);
+  html_holders_line(div, "lost", "loses: ", change->lost);
+  why = change->why->len ? H(div, "ul", "why", NULL) : NULL;
+  for (guint i = 0; i < change->why->len; i++)
+    H(why, "li", NULL, g_ptr_array_index(change->why, i));
+}
+
+static void
+html_pair(xmlNodePtr body, const Pair *pair)
+{
+  xmlNodePtr div = H(body, "div", "pair result", NULL);
+  xmlNodePtr h2 = H(div, "h2", NULL, NULL);
+  const GpComputer *before = pair->computer[BEFORE];
+  const GpComputer *after = pair->computer[AFTER];
+
+  H(h2, "span", "computer", pair_name(pair));
+  H(div, "p", "sub", after->dn);
+  if (g_ascii_strcasecmp(before->dn, after->dn) != 0) {
+    g_autofree char *was = g_strdup_printf("was %s", before->dn);
+    H(div, "p", "sub", was);
+  }
+  for (guint i = 0; i < pair->changes->len; i++)
+    html_change(div, pair, g_ptr_array_index(pair->changes, i));
+}
+
+static void
+html_notes(xmlNodePtr body, const Report *report)
+{
+  xmlNodePtr ul;
+
+  if (report->notes->len + report->only[BEFORE]->len + report->only[AFTER]->len == 0)
+    return;
+  ul = H(body, "ul", "notes", NULL);
+  for (guint i = 0; i < report->notes->len; i++)
+    H(ul, "li", "note", g_ptr_array_index(report->notes, i));
+  for (int side = BEFORE; side <= AFTER; side++)
+    for (guint i = 0; i < report->only[side]->len; i++) {
+      g_autofree char *text
+          = g_strdup_printf("%s is only in %s", (char *)g_ptr_array_index(report->only[side], i),
+                            side == BEFORE ? "OLD" : "NEW");
+      H(ul, "li", "note", text);
+    }
+}
+
+static void
+html_header(xmlNodePtr body, const Report *report)
+{
+  g_autofree char *title
+      = report->diff
+            ? g_strdup_printf("Diff: %s -> %s", report->labels[BEFORE], report->labels[AFTER])
+            : g_strdup_printf("What if: %s (%u change%s)", report->labels[BEFORE],
+                              report->plan->changes->len,
+                              report->plan->changes->len == 1 ? "" : "s");
+  xmlNodePtr plan;
+
+  H(body, "h1", NULL, title);
+  H(body, "p", "sub",
+    "Every computer evaluated before and after, offline by gpsim; only the rights whose "
+    "winner or holders change are shown.");
+  if (!report->diff) {
+    H(body, "h2", NULL, "Plan");
+    plan = H(body, "ul", "plan", NULL);
+    for (guint i = 0; i < report->plan->changes->len; i++) {
+      const GpChange *change = g_ptr_array_index(report->plan->changes, i);
+      g_autofree char *line
+          = g_strdup_printf("%s:%u: %s", change->file, change->line, change->text);
+      H(plan, "li", "plan-line", line);
+    }
+    plan = H(body, "ul", "applied", NULL);
+    for (guint i = 0; i < report->applied->len; i++)
+      H(plan, "li", NULL, g_ptr_array_index(report->applied, i));
+  }
+  html_notes(body, report);
+}
+
+static void
+html_summary(xmlNodePtr body, const Summary *summary)
+{
+  static const char *const heads[] = { "right", "computers", "which" };
+  g_autofree char *line
+      = g_strdup_printf("%u of %u computer%s change%s", summary->changed, summary->evaluated,
+                        summary->evaluated == 1 ? "" : "s", summary->changed == 1 ? "s" : "");
+  xmlNodePtr table;
+
+  H(body, "h2", NULL, "Summary");
+  H(body, "p", "verdict", line);
+  table = H(body, "table", "summary", NULL);
+  gp_render_html_row(table, TRUE, heads, G_N_ELEMENTS(heads));
+  for (guint i = 0; i < summary->rights->len; i++) {
+    const char *right = g_ptr_array_index(summary->rights, i);
+    const GPtrArray *names = g_hash_table_lookup(summary->counts, right);
+    g_autofree char *count = g_strdup_printf("%u", names->len);
+    g_autoptr(GString) which = g_string_new(NULL);
+    for (guint n = 0; n < names->len; n++)
+      g_string_append_printf(which, "%s%s", n ? ", " : "", (char *)g_ptr_array_index(names, n));
+    gp_render_html_row(table, FALSE, (const char *const[]){ right, count, which->str }, 3);
+  }
+}
+
+static void
+render_html(const Report *report, GString *out)
+{
+  g_auto(Summary) summary = { 0 };
+  xmlNodePtr body = NULL;
+  xmlDocPtr doc = gp_render_html_page_new(report->diff ? "gpsim diff" : "gpsim what if", &body);
+  g_autofree char *text = NULL;
+
+  summarize(report, &summary);
+  html_header(body, report);
+  html_summary(body, &summary);
+  for (guint i = 0; i < report->pairs->len; i++) {
+    const Pair *pair = g_ptr_array_index(report->pairs, i);
+    if (pair->changes->len)
+      html_pair(body, pair);
+  }
+  H(body, "p", "footer", "gpsim " GP_VERSION);
+  text = gp_render_html_page_dump(doc);
+  xmlFreeDoc(doc);
+  g_string_append(out, text);
+}
+
+#undef H
+
 /* Evaluates, compares and prints; common to whatif and diff. */
 static int
 run_report(Report *report)
@@ -1077,6 +1258,8 @@ run_report(Report *report)
     return status;
   if (g_strcmp0(report->options[BEFORE]->format, "json") == 0)
     render_json(report, out);
+  else if (g_strcmp0(report->options[BEFORE]->format, "html") == 0)
+    render_html(report, out);
   else
     render_text(report, out);
   return gp_cli_emit(report->options[BEFORE], out);
@@ -1144,7 +1327,7 @@ gp_cmd_whatif(GpCliOptions *options, char **positionals)
   int status;
 
   report_init(&report, FALSE);
-  if (!gp_cli_check_format(options, "whatif", "text", "json"))
+  if (!gp_cli_check_format_html(options, "whatif"))
     return GP_EXIT_USAGE;
   if ((status = read_plan(&report, options, positionals)) != GP_EXIT_OK)
     return status;
@@ -1231,7 +1414,7 @@ check_diff_usage(const GpCliOptions *options, char **positionals)
                                       "--sysvol, --input... options");
   if (options->changes)
     return gp_cli_fail(GP_EXIT_USAGE, "diff takes no --change (see 'gpsim whatif')");
-  return gp_cli_check_format(options, "diff", "text", "json") ? GP_EXIT_OK : GP_EXIT_USAGE;
+  return gp_cli_check_format_html(options, "diff") ? GP_EXIT_OK : GP_EXIT_USAGE;
 }
 
 int

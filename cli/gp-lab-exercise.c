@@ -1,7 +1,8 @@
 /* gp-lab-exercise.c - training labs: `gpsim lab list|show|answer|new`.
  *
  * A lab is a folder of the labs directory (fixtures/labs/, installed as
- * PREFIX/share/gpsim/labs) holding a lab.ini (GKeyFile):
+ * PREFIX/share/gpsim/labs), or any folder given by its path, holding a
+ * lab.ini (GKeyFile):
  *
  *   [lab]
  *   title=...                 one line
@@ -25,11 +26,15 @@
  * GPO name or GUID, any case; holders: a set of names or SIDs; greyed: yes/no).
  * When the lab file's own answer disagrees with the engine, a warning says so.
  * Exit codes: 0 correct, 6 not quite (GP_EXIT_WRONG_ANSWER), 1 usage, 2 data.
+ *
+ * `lab new --seed S [--out DIR]` writes a small generated domain (gp_lab_write)
+ * and a lab.ini whose questions the engine answers on that data.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "gp-cli.h"
+#include "gp-lab.h"
 #include "gp-names.h"
 #include "gp-plan.h"
 
@@ -133,21 +138,33 @@ unknown_lab(const char *labs_dir, const char *name)
   return gp_cli_fail(GP_EXIT_USAGE, message->str);
 }
 
-/* Opens the lab @name; prints the error and returns an exit code otherwise. */
+static gboolean
+has_lab_file(const char *dir)
+{
+  g_autofree char *ini = g_build_filename(dir, LAB_FILE, NULL);
+
+  return g_file_test(ini, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Opens the lab @name: a lab of the labs folder, else a folder holding a
+ * lab.ini (`gpsim lab new` writes those); prints the error and returns an exit
+ * code otherwise. */
 static int
 lab_open(const char *name, Lab *lab)
 {
   g_autofree char *labs_dir = gp_cli_labs_dir();
+  g_autofree char *bundled = lab_name_ok(name) ? g_build_filename(labs_dir, name, NULL) : NULL;
   g_autofree char *ini = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!lab_name_ok(name))
+  if (bundled && has_lab_file(bundled))
+    lab->dir = g_steal_pointer(&bundled);
+  else if (name && *name && has_lab_file(name))
+    lab->dir = g_strdup(name);
+  else
     return unknown_lab(labs_dir, name);
   lab->name = g_strdup(name);
-  lab->dir = g_build_filename(labs_dir, name, NULL);
   ini = g_build_filename(lab->dir, LAB_FILE, NULL);
-  if (!g_file_test(ini, G_FILE_TEST_IS_REGULAR))
-    return unknown_lab(labs_dir, name);
   lab->ini = g_key_file_new();
   if (!g_key_file_load_from_file(lab->ini, ini, G_KEY_FILE_NONE, &error)) {
     g_autofree char *message = g_strdup_printf("%s: %s", ini, error->message);
@@ -844,6 +861,204 @@ lab_answer(const GpCliOptions *options, char **args)
   return status != GP_EXIT_OK ? status : correct ? GP_EXIT_OK : GP_EXIT_WRONG_ANSWER;
 }
 
+/* ------------------------------------------------------------ lab new */
+
+#define NEW_COMPUTERS 8
+#define NEW_OUS       4
+#define NEW_GPOS      8
+#define NEW_RIGHT     "SeImpersonatePrivilege"
+
+/* Returns: (transfer full) (nullable): the name of the one *.ldif in @dir. */
+static char *
+new_lab_ldif(const char *dir, GError **error)
+{
+  g_autoptr(GDir) listing = g_dir_open(dir, 0, error);
+  const char *name;
+
+  while (listing && (name = g_dir_read_name(listing)))
+    if (g_str_has_suffix(name, ".ldif"))
+      return g_strdup(name);
+  if (listing)
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "%s: the generator wrote no LDIF", dir);
+  return NULL;
+}
+
+/* TRUE when a GPO decides NEW_RIGHT on @computer. */
+static gboolean
+gpo_decides(const GpCliData *data, const GpCliOptions *options, const GpComputer *computer)
+{
+  GpEngineOptions engine = gp_cli_engine_options(options, data);
+  g_autoptr(GpResult) result = gp_engine_evaluate(data->model, computer, &engine, NULL);
+
+  return result && result->rights->len == 1
+         && ((const GpRightResult *)g_ptr_array_index(result->rights, 0))->winner != NULL;
+}
+
+/* @computers shuffled with @rand, those a GPO decides first (stable), so the
+ * first question has a GPO to find.  Returns: (transfer container): char* names. */
+static GPtrArray *
+shuffled_names(const GpCliData *data, const GpCliOptions *options, GRand *rand)
+{
+  const GPtrArray *computers = gp_model_computers(data->model);
+  g_autoptr(GPtrArray) all = g_ptr_array_new();
+  GPtrArray *names = g_ptr_array_new();
+
+  for (guint i = 0; i < computers->len; i++)
+    g_ptr_array_add(all, g_ptr_array_index(computers, i));
+  for (guint i = all->len; i > 1; i--) {
+    guint j = (guint)g_rand_int_range(rand, 0, (gint32)i);
+    gpointer swap = all->pdata[i - 1];
+    all->pdata[i - 1] = all->pdata[j];
+    all->pdata[j] = swap;
+  }
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < all->len; i++) {
+      const GpComputer *computer = g_ptr_array_index(all, i);
+      if (gpo_decides(data, options, computer) == (pass == 0))
+        g_ptr_array_add(names, computer->cn);
+    }
+  return names;
+}
+
+/* Three computers of the lab's data, drawn with @seed (repeated when fewer). */
+static GStrv
+new_lab_computers(const Lab *lab, gint64 seed, GError **error)
+{
+  g_auto(GpCliOptions) options = { 0 };
+  g_auto(GpCliData) data = { 0 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed((guint32)(seed ^ (seed >> 32)) ^ 0x1ab5u);
+  g_autoptr(GStrvBuilder) picks = g_strv_builder_new();
+  g_autoptr(GPtrArray) names = NULL;
+  char *rights[] = { (char *)NEW_RIGHT, NULL };
+
+  lab_data_options(lab, &options);
+  options.format = g_strdup("text");
+  options.rights = g_strdupv(rights);
+  if (!gp_cli_load(&options, &data, error))
+    return NULL;
+  names = shuffled_names(&data, &options, rand);
+  for (guint i = 0; names->len && i < 3; i++)
+    g_strv_builder_add(picks, g_ptr_array_index(names, i % names->len));
+  if (names->len == 0)
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT, "the generated lab has no computer");
+  return names->len ? g_strv_builder_end(picks) : NULL;
+}
+
+static void
+new_lab_question(const Lab *lab, const char *group, const char *computer, QuestionKind kind)
+{
+  g_autofree char *question
+      = kind == KIND_GREYED
+            ? g_strdup_printf("On %s, is " NEW_RIGHT " greyed out in the local security policy "
+                              "editor (secpol.msc)?",
+                              computer)
+            : g_strdup_printf("Which GPO decides " NEW_RIGHT " on %s?", computer);
+
+  g_key_file_set_string(lab->ini, group, "question", question);
+  g_key_file_set_string(lab->ini, group, "computer", computer);
+  g_key_file_set_string(lab->ini, group, "right", NEW_RIGHT);
+  g_key_file_set_string(lab->ini, group, "kind", kind == KIND_GREYED ? "greyed" : "winner");
+}
+
+static const char *
+new_lab_explanation(QuestionKind kind, const Truth *truth)
+{
+  if (kind == KIND_GREYED)
+    return truth->greyed ? "An applied GPO defines the right, so secpol.msc shows the GPO's "
+                           "list and greys the setting out."
+                         : "No applied GPO defines the right, so the local value decides and "
+                           "secpol.msc lets an administrator edit it.";
+  return truth->winner_name
+             ? "Walk the computer's GPO list in precedence order (enforced links first, then "
+               "the nearest SOM, then link order): the first applied GPO that defines the "
+               "right wins, with its whole list."
+             : "No applied GPO on the computer's list defines the right, so the local layer "
+               "(the role's documented default) decides.";
+}
+
+/* Runs the engine on the question and writes its answer into the lab.ini. */
+static gboolean
+new_lab_answer(const Lab *lab, const char *group, GError **error)
+{
+  g_auto(Truth) truth = { 0 };
+  QuestionKind kind = asked_kind(lab, group);
+  const char *answer;
+
+  if (!compute_truth(lab, group, &truth, error))
+    return FALSE;
+  if (kind == KIND_GREYED)
+    answer = truth.greyed ? "yes" : "no";
+  else
+    answer = truth.winner_name ? truth.winner_name : "local";
+  g_key_file_set_string(lab->ini, group, "answer", answer);
+  g_key_file_set_string(lab->ini, group, "explanation", new_lab_explanation(kind, &truth));
+  return TRUE;
+}
+
+static void
+new_lab_header(const Lab *lab, gint64 seed, const char *ldif)
+{
+  g_autofree char *title = g_strdup_printf("A generated domain (seed %" G_GINT64_FORMAT ")", seed);
+  g_autofree char *data = g_strdup_printf("%s;sysvol", ldif);
+
+  g_key_file_set_string(lab->ini, LAB_GROUP, "title", title);
+  g_key_file_set_string(lab->ini, LAB_GROUP, "story",
+                        "A small domain drawn by the lab generator: a few OUs, GPOs linked at "
+                        "random places, some enforced, some disabled or filtered. Explore it "
+                        "with gpsim explain, then answer.");
+  g_key_file_set_string(lab->ini, LAB_GROUP, "data", data);
+}
+
+static gboolean
+new_lab_ini(gint64 seed, const char *dir, GError **error)
+{
+  static const char *const groups[] = { "q1", "q2", "q3" };
+  static const QuestionKind kinds[] = { KIND_WINNER, KIND_WINNER, KIND_GREYED };
+  g_auto(Lab) lab = { 0 };
+  g_autofree char *ldif = new_lab_ldif(dir, error);
+  g_autofree char *path = g_build_filename(dir, LAB_FILE, NULL);
+  g_auto(GStrv) computers = NULL;
+
+  if (!ldif)
+    return FALSE;
+  lab.name = g_strdup(dir);
+  lab.dir = g_strdup(dir);
+  lab.ini = g_key_file_new();
+  new_lab_header(&lab, seed, ldif);
+  if (!(computers = new_lab_computers(&lab, seed, error)))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(groups); i++) {
+    new_lab_question(&lab, groups[i], computers[i], kinds[i]);
+    if (!new_lab_answer(&lab, groups[i], error))
+      return FALSE;
+  }
+  return g_key_file_save_to_file(lab.ini, path, error);
+}
+
+static int
+lab_new(const GpCliOptions *options, char **args)
+{
+  GpLabParams params = { (guint64)options->seed, NEW_COMPUTERS, NEW_OUS, NEW_GPOS, 1, 1 };
+  g_autofree char *dir = options->out ? g_strdup(options->out)
+                                      : g_strdup_printf("lab-%" G_GINT64_FORMAT, options->seed);
+  g_autoptr(GError) error = NULL;
+
+  if (args[0])
+    return gp_cli_fail(GP_EXIT_USAGE, "usage: gpsim lab new --seed S [--out DIR]");
+  if (g_file_test(dir, G_FILE_TEST_EXISTS)) {
+    g_autofree char *message
+        = g_strdup_printf("lab new: %s already exists; refusing to overwrite it", dir);
+    return gp_cli_fail(GP_EXIT_USAGE, message);
+  }
+  if (!gp_lab_write(&params, dir, &error))
+    return gp_cli_fail(GP_EXIT_INPUT, error->message);
+  if (!new_lab_ini(options->seed, dir, &error))
+    return gp_cli_fail(GP_EXIT_INPUT, error->message);
+  printf("wrote %s (seed %" G_GINT64_FORMAT "): 3 questions\nStart with: gpsim lab show %s\n", dir,
+         options->seed, dir);
+  return GP_EXIT_OK;
+}
+
 int
 gp_lab_exercise(GpCliOptions *options, const char *verb, char **args)
 {
@@ -851,12 +1066,11 @@ gp_lab_exercise(GpCliOptions *options, const char *verb, char **args)
     return args[0] ? gp_cli_fail(GP_EXIT_USAGE, "usage: gpsim lab list") : lab_list(options);
   if (strcmp(verb, "show") == 0)
     return args[0] && !args[1] ? lab_show(options, args[0])
-                               : gp_cli_fail(GP_EXIT_USAGE, "usage: gpsim lab show NAME");
+                               : gp_cli_fail(GP_EXIT_USAGE, "usage: gpsim lab show NAME|DIR");
   if (strcmp(verb, "answer") == 0)
     return lab_answer(options, args);
   if (strcmp(verb, "new") == 0)
-    return gp_cli_fail(GP_EXIT_USAGE, "lab new: not available yet (random exercises from the "
-                                      "generator come later); try 'gpsim lab list'");
+    return lab_new(options, args);
   return gp_cli_fail(GP_EXIT_USAGE,
                      "unknown lab verb; use: list, show NAME, answer NAME Q ANSWER, new, generate");
 }

@@ -58,7 +58,10 @@ static const char page_style[]
       "p.verdict{font-size:15px}p.verdict.winner{background:#fff3b0;border-left:4px solid "
       "#d4a000;padding:4px 8px}"
       "p.greyed{font-style:italic}.sid{font-family:monospace;font-size:13px}"
-      ".note{color:#6b4e00}.footer{color:#777;font-size:12px;margin-top:24px}";
+      ".note{color:#6b4e00}.footer{color:#777;font-size:12px;margin-top:24px}"
+      ".sides{display:grid;grid-template-columns:1fr 1fr;gap:12px}"
+      ".side{background:#fff;border:1px solid #ddd;border-radius:6px;padding:6px 12px}"
+      ".gained{color:#1f7a1f}.lost{color:#9c2a2a}.persistence{font-style:italic}";
 
 /* ------------------------------------------------------------ node helpers */
 
@@ -377,16 +380,16 @@ add_precedence(xmlNodePtr parent, const GpResult *result)
 
 /* ------------------------------------------------------------ rights */
 
-static void
-add_holders(xmlNodePtr parent, const GPtrArray *holders)
+void
+gp_render_html_add_holders(xmlNodePtr parent, const GPtrArray *holders)
 {
   static const char *const heads[] = { "holder", "SID" };
   xmlNodePtr table = element(parent, "table", "holders", NULL);
 
   add_row_cells(element(table, "tr", NULL, NULL), X("th"), heads, G_N_ELEMENTS(heads));
-  if (holders->len == 0)
+  if (!holders || holders->len == 0)
     element(element(table, "tr", NULL, NULL), "td", NULL, "(nobody)");
-  for (guint i = 0; i < holders->len; i++) {
+  for (guint i = 0; holders && i < holders->len; i++) {
     const GpPrincipal *holder = g_ptr_array_index(holders, i);
     xmlNodePtr tr = element(table, "tr", NULL, NULL);
     element(tr, "td", "name", holder->name ? holder->name : "(unknown name)");
@@ -491,7 +494,7 @@ add_right(xmlNodePtr parent, const GpRightResult *right)
   element(section, "p", right->winner ? "verdict winner" : "verdict", verdict);
   add_definitions(section, right);
   element(section, "h3", NULL, "Holders");
-  add_holders(section, right->holders);
+  gp_render_html_add_holders(section, right->holders);
   element(section, "p", "greyed", greyed);
   if (right->notes->len == 0)
     return;
@@ -501,6 +504,21 @@ add_right(xmlNodePtr parent, const GpRightResult *right)
 }
 
 /* ------------------------------------------------------------ the page */
+
+xmlNode *
+gp_render_html_element(xmlNode *parent, const char *tag, const char *cls, const char *text)
+{
+  return element(parent, tag, cls, text);
+}
+
+xmlNode *
+gp_render_html_row(xmlNode *table, gboolean header, const char *const *cells, guint n)
+{
+  xmlNodePtr tr = element(table, "tr", NULL, NULL);
+
+  add_row_cells(tr, header ? X("th") : X("td"), cells, n);
+  return tr;
+}
 
 xmlNode *
 gp_render_html_add_result(xmlNode *parent, const GpModel *model, const GpResult *result)

@@ -70,7 +70,7 @@ add_data_entries(GOptionContext *context, GpCliOptions *options)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &options->output,
       "write to FILE (atomically) instead of standard output", "FILE" },
     { "max-file-size", 0, 0, G_OPTION_ARG_STRING, &options->max_file_size,
-      "refuse input files over BYTES (default 536870912, 0: no limit; or $GPSIM_MAX_FILE_SIZE)",
+      "refuse input files over BYTES (default 1073741824, 0: no limit; or $GPSIM_MAX_FILE_SIZE)",
       "BYTES" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -377,6 +377,20 @@ gp_cli_check_format(const GpCliOptions *options, const char *command, const char
   if (g_strcmp0(options->format, a) == 0 || g_strcmp0(options->format, b) == 0)
     return TRUE;
   message = g_strdup_printf("%s --format takes '%s' or '%s'", command, a, b);
+  gp_cli_fail(GP_EXIT_USAGE, message);
+  return FALSE;
+}
+
+gboolean
+gp_cli_check_format_html(const GpCliOptions *options, const char *command)
+{
+  g_autofree char *message = NULL;
+
+  if (g_strcmp0(options->format, "html") == 0)
+    return TRUE;
+  if (g_strcmp0(options->format, "text") == 0 || g_strcmp0(options->format, "json") == 0)
+    return TRUE;
+  message = g_strdup_printf("%s --format takes 'text', 'json' or 'html'", command);
   gp_cli_fail(GP_EXIT_USAGE, message);
   return FALSE;
 }

@@ -614,7 +614,7 @@ test_lab_errors(void)
     { "lab", "show", "contoso", NULL },
     { "lab", "answer", "link-order", "q9", "x", NULL },
     { "lab", "answer", "link-order", "q1", NULL },
-    { "lab", "new", "--seed", "4", NULL },
+    { "lab", "new", "--seed", "4", "extra", NULL },
     { "lab", "frobnicate", NULL },
   };
   static const char *const messages[] = {
@@ -623,7 +623,7 @@ test_lab_errors(void)
     "no lab named 'contoso'",
     "lab link-order has no question 'q9'",
     "usage: gpsim lab answer NAME QUESTION \"ANSWER\"",
-    "lab new: not available yet",
+    "usage: gpsim lab new --seed S [--out DIR]",
     "unknown lab verb",
   };
 
@@ -633,6 +633,172 @@ test_lab_errors(void)
     CU_ASSERT_EQUAL(run.status, 1);
     assert_contains(run.err, messages[i]);
   }
+}
+
+/* ------------------------------------------------------------ whatif, diff, audit: HTML */
+
+/* Runs gpsim with @args, expecting @status, and parses the page it prints. */
+static htmlDocPtr
+run_html(const char *const *args, int status, char **out_text)
+{
+  g_auto(GpTestRun) run = { 0 };
+  htmlDocPtr doc;
+
+  gp_test_run(&run, args);
+  CU_ASSERT_EQUAL(run.status, status);
+  CU_ASSERT_TRUE_FATAL(run.out && g_str_has_prefix(run.out, "<!DOCTYPE html>"));
+  doc = parse_html(run.out);
+  assert_self_contained(run.out, doc);
+  *out_text = g_steal_pointer(&run.out);
+  return doc;
+}
+
+static void
+test_html_whatif(void)
+{
+  g_autofree char *plan = gp_test_fixture("labs/contoso/plans/web-rollout.plan");
+  const char *args[] = { "whatif", plan, "--format", "html", NULL };
+  g_autofree char *text = NULL;
+  htmlDocPtr doc = run_html(args, 0, &text);
+  g_autofree char *lines = xpath_text(doc, "//ul[@class='plan']/li");
+  g_autofree char *summary = xpath_text(doc, "//table[@class='summary']//td");
+  g_autofree char *gained = xpath_text(
+      doc,
+      "//div[contains(@class,'pair') and h2/span[@class='computer']='APP01']"
+      "//div[@class='change' and starts-with(h3,'SeImpersonatePrivilege')]/p[@class='gained']");
+  g_autofree char *before
+      = xpath_text(doc, "//div[contains(@class,'pair') and h2/span[@class='computer']='APP01']"
+                        "//div[@class='change' and starts-with(h3,'SeImpersonatePrivilege')]"
+                        "//div[@class='side before']/p[@class='decider']");
+  g_autofree char *after
+      = xpath_text(doc, "//div[contains(@class,'pair') and h2/span[@class='computer']='APP01']"
+                        "//div[@class='change' and starts-with(h3,'SeImpersonatePrivilege')]"
+                        "//div[@class='side after']//td");
+
+  assert_contains(lines, "web-rollout.plan:5: set \"IIS Web Tier\" SeImpersonatePrivilege");
+  assert_contains(lines, "web-rollout.plan:9: link \"IIS Web Tier\" to contoso.com/Servers");
+  assert_contains(summary, "SeImpersonatePrivilege | 3 | APP01, WEB01, WEB02");
+  assert_contains(gained, "CONTOSO\\svc-web");
+  assert_contains(before, "GPO 'Server Baseline'");
+  assert_contains(after, "CONTOSO\\svc-web");
+  CU_ASSERT_EQUAL(xpath_count(doc, "//div[@class='sides']/div[contains(@class,'side')]"),
+                  2 * xpath_count(doc, "//div[@class='change']"));
+  xmlFreeDoc(doc);
+}
+
+static void
+test_html_diff(void)
+{
+  g_autofree char *lab = gp_test_fixture("labs/contoso");
+  const char *args[] = { "diff", lab, lab, "--format", "html", NULL };
+  const char *bad[] = { "diff", lab, lab, "--format", "pdf", NULL };
+  g_autofree char *text = NULL;
+  htmlDocPtr doc = run_html(args, 0, &text);
+  g_autofree char *verdict = xpath_text(doc, "//p[@class='verdict']");
+  g_auto(GpTestRun) run = { 0 };
+
+  assert_contains(verdict, "0 of 7 computers change");
+  CU_ASSERT_EQUAL(xpath_count(doc, "//div[@class='change']"), 0);
+  xmlFreeDoc(doc);
+  gp_test_run(&run, bad);
+  CU_ASSERT_EQUAL(run.status, 1);
+  assert_contains(run.err, "diff --format takes 'text', 'json' or 'html'");
+}
+
+static void
+test_html_audit(void)
+{
+  const char *args[] = { "audit", "--format", "html", NULL };
+  g_autofree char *text = NULL;
+  htmlDocPtr doc = run_html(args, 5, &text);
+  g_autofree char *heads = xpath_text(doc, "//table[@class='findings']//th");
+  int rows = xpath_count(doc, "//table[@class='findings']//tr[td]");
+  int lint = xpath_count(doc, "//ul[@class='lint']/li");
+
+  GP_ASSERT_STR(heads, "computer | right | principal | rule | granted by");
+  CU_ASSERT_TRUE(rows > 0);
+  CU_ASSERT_TRUE(lint > 0);
+  CU_ASSERT_EQUAL(xpath_count(doc, "//table[@class='findings']//tr[td and count(td) != 5]"), 0);
+  xmlFreeDoc(doc);
+}
+
+/* ------------------------------------------------------------ lab new */
+
+static char *
+read_text(const char *path)
+{
+  char *text = NULL;
+
+  CU_ASSERT_TRUE(g_file_get_contents(path, &text, NULL, NULL));
+  return text;
+}
+
+static void
+test_lab_new(void)
+{
+  g_autofree char *tmp = g_dir_make_tmp("gpsim-labnew-XXXXXX", NULL);
+  g_autofree char *one = g_build_filename(tmp, "one", NULL);
+  g_autofree char *two = g_build_filename(tmp, "two", NULL);
+  g_autofree char *ini_one = g_build_filename(one, "lab.ini", NULL);
+  g_autofree char *ini_two = g_build_filename(two, "lab.ini", NULL);
+  const char *new_one[] = { "lab", "new", "--seed", "11", "--out", one, NULL };
+  const char *new_two[] = { "lab", "new", "--seed", "11", "--out", two, NULL };
+  g_autofree char *text_one = NULL, *text_two = NULL;
+  g_autoptr(GKeyFile) ini = g_key_file_new();
+  g_auto(GpTestRun) first = { 0 };
+  g_auto(GpTestRun) second = { 0 };
+  g_auto(GpTestRun) again = { 0 };
+
+  gp_test_run(&first, new_one);
+  gp_test_run(&second, new_two);
+  CU_ASSERT_EQUAL(first.status, 0);
+  CU_ASSERT_EQUAL(second.status, 0);
+  text_one = read_text(ini_one);
+  text_two = read_text(ini_two);
+  GP_ASSERT_STR(text_one, text_two);
+  CU_ASSERT_TRUE_FATAL(g_key_file_load_from_data(ini, text_one, -1, G_KEY_FILE_NONE, NULL));
+  for (guint q = 1; q <= 3; q++) {
+    g_autofree char *group = g_strdup_printf("q%u", q);
+    g_autofree char *answer = g_key_file_get_string(ini, group, "answer", NULL);
+    const char *args[] = { "lab", "answer", one, group, answer, NULL };
+    g_auto(GpTestRun) run = { 0 };
+    CU_ASSERT_PTR_NOT_NULL_FATAL(answer);
+    gp_test_run(&run, args);
+    CU_ASSERT_EQUAL(run.status, 0);
+    assert_contains(run.out, "correct: ");
+    CU_ASSERT_PTR_NULL(run.err ? strstr(run.err, "disagrees") : NULL);
+  }
+  gp_test_run(&again, new_one);
+  CU_ASSERT_EQUAL(again.status, 1);
+  assert_contains(again.err, "refusing to overwrite");
+  remove_tree(tmp);
+}
+
+static void
+test_lab_new_default_folder(void)
+{
+  g_autofree char *tmp = g_dir_make_tmp("gpsim-labnew-XXXXXX", NULL);
+  g_autofree char *cwd = g_get_current_dir();
+  g_autofree char *ini = g_build_filename(tmp, "lab-3", "lab.ini", NULL);
+  const char *args[] = { "lab", "new", "--seed", "3", NULL };
+  const char *show[] = { "lab", "show", "lab-3", NULL };
+  const char *wrong[] = { "lab", "answer", "lab-3", "q3", "maybe", NULL };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GpTestRun) shown = { 0 };
+  g_auto(GpTestRun) answered = { 0 };
+
+  CU_ASSERT_EQUAL_FATAL(g_chdir(tmp), 0);
+  gp_test_run(&run, args);
+  gp_test_run(&shown, show);
+  gp_test_run(&answered, wrong);
+  CU_ASSERT_EQUAL(g_chdir(cwd), 0);
+  CU_ASSERT_EQUAL(run.status, 0);
+  CU_ASSERT_TRUE(g_file_test(ini, G_FILE_TEST_IS_REGULAR));
+  CU_ASSERT_EQUAL(shown.status, 0);
+  assert_contains(shown.out, "Questions (3):");
+  assert_contains(shown.out, "Answer with: gpsim lab answer lab-3 QUESTION");
+  CU_ASSERT_EQUAL(answered.status, EXIT_WRONG_ANSWER);
+  remove_tree(tmp);
 }
 
 static const GpTestCase cases[] = {
@@ -650,6 +816,11 @@ static const GpTestCase cases[] = {
   GP_TEST(test_lab_answer_forms),
   GP_TEST(test_lab_whatif_before_after),
   GP_TEST(test_lab_errors),
+  GP_TEST(test_html_whatif),
+  GP_TEST(test_html_diff),
+  GP_TEST(test_html_audit),
+  GP_TEST(test_lab_new),
+  GP_TEST(test_lab_new_default_folder),
 };
 
 GP_TEST_MAIN("report", cases)
