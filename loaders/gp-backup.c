@@ -686,8 +686,9 @@ apply_sysvol(const Backup *backup, GpGpo *gpo, guint32 gpt_version, const GpMode
   /* A template that is there but not read must not pass for no template. */
   if (link)
     gpo->sysvol_problem = g_strdup_printf("%s is a symbolic link, not followed", link);
-  else if (path && (!check_folder_file(path, &error)
-                    || !(gpo->machine_template = gp_inf_load_file(path, model, diags, &error))))
+  else if (path
+           && (!check_folder_file(path, &error)
+               || !(gpo->machine_template = gp_inf_load_file(path, model, diags, &error))))
     gpo->sysvol_problem = g_strdup(error->message);
   if (!gpo->sysvol_problem)
     return;

@@ -30,7 +30,7 @@
 /* Seconds a single run may take (valgrind included) before it counts as hung. */
 #define RUN_SECONDS "60"
 /* The canary SID: it shows in the output only if a file outside was read. */
-#define CANARY_SID "S-1-5-21-4242-4242-4242-4242"
+#define CANARY_SID     "S-1-5-21-4242-4242-4242-4242"
 #define ESCAPE_GUID(n) "{E0000000-0000-4000-8000-00000000000" #n "}"
 #define ESCAPE_DOMAIN  "DC=escape,DC=test"
 
@@ -97,6 +97,9 @@ run_gpsim_env(Run *run, const char *const *args, const char *const *env)
   CU_ASSERT_NOT_EQUAL(run->status, GP_TEST_WRAPPER_FAILURE);
   CU_ASSERT_NOT_EQUAL(run->status, TIMEOUT_STATUS);
   CU_ASSERT_NOT_EQUAL(run->status, -1);
+  /* A GLib critical or warning is a broken precondition, and noise on stderr. */
+  CU_ASSERT_PTR_NULL(strstr(run->err, "-CRITICAL **"));
+  CU_ASSERT_PTR_NULL(strstr(run->err, "-WARNING **"));
 }
 
 static void
@@ -262,8 +265,8 @@ test_xml_entities_and_dtds(void)
     const char *file;
     const char *option;
   } cases[] = {
-    { "xxe-file.xml", "--gpreport" },     { "xxe-file.xml", "--input" },
-    { "xxe-network-dtd.xml", "--rsop" },  { "xxe-parameter-entity.xml", "--gpreport" },
+    { "xxe-file.xml", "--gpreport" },       { "xxe-file.xml", "--input" },
+    { "xxe-network-dtd.xml", "--rsop" },    { "xxe-parameter-entity.xml", "--gpreport" },
     { "billion-laughs.xml", "--gpreport" }, { "billion-laughs.xml", "--rsop" },
   };
 
@@ -390,7 +393,8 @@ test_overlong_lines(void)
   inf_path = write_file(dir, "overlong-line.inf", inf->str, (gssize)inf->len);
   /* Line 3 of the LDIF: 1.5 MiB folded into 76-byte lines, over the 1 MiB limit. */
   for (guint i = 0; i < 20000; i++)
-    g_string_append(ldif, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n ");
+    g_string_append(
+        ldif, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n ");
   g_string_append(ldif, "end\n");
   ldif_path = write_file(dir, "overlong-line.ldif", ldif->str, (gssize)ldif->len);
   {
@@ -403,8 +407,8 @@ test_overlong_lines(void)
   }
   assert_loaded(&inf_run);
   assert_loaded(&ldif_run);
-  inf_warning = g_strdup_printf("gpsim: %s:4: warning: line is longer than 65536 bytes; skipped",
-                                inf_path);
+  inf_warning
+      = g_strdup_printf("gpsim: %s:4: warning: line is longer than 65536 bytes; skipped", inf_path);
   ldif_warning = g_strdup_printf("gpsim: %s:3: warning: line 'description: xxx", ldif_path);
   CU_ASSERT_EQUAL(count_lines_with(inf_run.err, inf_warning), 1);
   CU_ASSERT_EQUAL(count_lines_with(ldif_run.err, ldif_warning), 1);
@@ -422,12 +426,13 @@ at_line_start(const char *data, gsize at)
   return at == 0 || data[at - 1] == '\n';
 }
 
+/* The start of a record ("dn:"), or of the ldapsearch trailer. */
 static gboolean
 ldif_boundary(const char *data, gsize len, gsize at)
 {
-  (void)len;
-  return at_line_start(data, at) && (data[at] == '\n' || data[at] == '\r' || data[at] == '#'
-                                     || g_ascii_strncasecmp(data + at, "dn:", 3) == 0);
+  return at_line_start(data, at) && len - at >= 7
+         && (g_ascii_strncasecmp(data + at, "dn:", 3) == 0
+             || g_ascii_strncasecmp(data + at, "search:", 7) == 0);
 }
 
 /* A section header, in UTF-8 or UTF-16LE ('[' then a NUL high byte). */
@@ -441,16 +446,37 @@ inf_boundary(const char *data, gsize len, gsize at)
   return at_line_start(data, at);
 }
 
+/* The start of a tag at most two levels below the root: the root's children
+ * and grandchildren (a <GPO> of a <report> and its parts, a child of
+ * <ComputerResults>), and the end tags that close them.  UTF-16LE text (with a
+ * BOM) is scanned by code unit, its ASCII characters being one byte and a NUL. */
 static gboolean
 xml_boundary(const char *data, gsize len, gsize at)
 {
-  (void)len;
-  return data[at] == '<';
+  gsize unit = len > 2 && (guchar)data[0] == 0xFF && (guchar)data[1] == 0xFE ? 2 : 1;
+  int depth = 0;
+
+  if (data[at] != '<' || (unit == 2 && at % 2 != 0))
+    return FALSE;
+  /* The depth before @at: open tags minus end tags and empty elements. */
+  for (gsize i = 0; i + unit < at; i += unit) {
+    if (data[i] != '<')
+      continue;
+    if (data[i + unit] == '/')
+      depth--;
+    else if (data[i + unit] != '?' && data[i + unit] != '!')
+      depth++;
+  }
+  for (gsize i = 0; i + unit < at; i += unit)
+    if (data[i] == '/' && data[i + unit] == '>')
+      depth--;
+  return depth <= 2;
 }
 
-/* Runs @option on every prefix of @fixture that ends just before a boundary,
- * and one byte further (a cut inside a record, a UTF-16 unit cut in half):
- * each loads (0) or fails with one clean error line (2), never anything else. */
+/* Runs @option on every prefix of @fixture that ends just before a boundary
+ * (and, for every 8th boundary, one byte further: a cut inside a record, a
+ * UTF-16 unit cut in half): each loads (0) or fails with one clean error line
+ * (2), never anything else. */
 static void
 sweep_prefixes(const char *fixture, const char *option, BoundaryFn boundary)
 {
@@ -465,9 +491,14 @@ sweep_prefixes(const char *fixture, const char *option, BoundaryFn boundary)
   if (!data)
     return;
   for (gsize at = 0; at < len; at++) {
-    if (!boundary(data, len, at) || seen++ % stride != 0)
+    guint index;
+
+    if (!boundary(data, len, at))
       continue;
-    for (gsize cut = at; cut <= at + 1 && cut < len; cut++) {
+    index = seen++;
+    if (index % stride != 0)
+      continue;
+    for (gsize cut = at; cut <= at + (index % 8 == 0) && cut < len; cut++) {
       g_autofree char *name = g_strdup_printf("%s.%06" G_GSIZE_FORMAT, base, cut);
       g_autofree char *path = write_file(dir, name, data, (gssize)cut);
       const char *args[] = { "show", option, path, NULL };
@@ -570,7 +601,7 @@ test_gplink_garbage(void)
   for (gsize i = 0; i < G_N_ELEMENTS(expected); i++) {
     g_autofree char *line = g_strdup_printf("gpsim: %s%s", path, expected[i]);
     gboolean found = expected[i][0] != ':' ? strstr(run.err, expected[i]) != NULL
-                                            : strstr(run.err, line) != NULL;
+                                           : strstr(run.err, line) != NULL;
     if (!found)
       printf("\n  missing: %s", expected[i]);
     CU_ASSERT_TRUE(found);
@@ -631,6 +662,25 @@ test_ldif_orphans_and_loops(void)
   }
   run_gpsim(&one, explain);
   assert_loaded(&one);
+}
+
+/* A domain whose DN has an empty DC= component has an empty DNS name: no GLib
+ * critical when gpsim names it (fuzz_inherit found one). */
+static void
+test_ldif_empty_domain_component(void)
+{
+  g_autofree char *path = hostile("ldif-empty-dc.ldif");
+  g_autofree char *warning = NULL;
+  const char *args[] = { "rsop", "--ldif", path, NULL };
+  g_auto(Run) run = { 0 };
+
+  run_gpsim(&run, args);
+  assert_loaded(&run);
+  warning = g_strdup_printf("gpsim: %s:7: warning: domainDNS object 'DC=,OU=x' has no DC= "
+                            "components; record skipped",
+                            path);
+  CU_ASSERT_EQUAL(count_lines_with(run.err, warning), 1);
+  CU_ASSERT_EQUAL(count_lines_with(run.out, "{\"schema\":\"gpsim.explain/1\""), 1);
 }
 
 /* Two reports of one GPO GUID with different content: the first read is kept,
@@ -734,8 +784,10 @@ runtime_ldif(const char *outside)
                                "gPLink: ");
 
   for (int n = 9; n >= 2; n--)
-    g_string_append_printf(text, "[LDAP://CN={E0000000-0000-4000-8000-00000000000%d},CN=Policies,"
-                           "CN=System," ESCAPE_DOMAIN ";0]", n);
+    g_string_append_printf(text,
+                           "[LDAP://CN={E0000000-0000-4000-8000-00000000000%d},CN=Policies,"
+                           "CN=System," ESCAPE_DOMAIN ";0]",
+                           n);
   g_string_append(text, "\n");
   for (int n = 8; n <= 9; n++)
     g_string_append_printf(text,
@@ -775,7 +827,8 @@ test_sysvol_escape_canary(void)
   int cp_status = 0;
 
   CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, (char **)cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-                                    NULL, &cp_status, NULL) && cp_status == 0);
+                                    NULL, &cp_status, NULL)
+                       && cp_status == 0);
   g_free(write_file(canary_gpo, "GPT.INI", "[General]\r\nVersion=1\r\n", -1));
   g_free(write_file(canary_gpo, TEMPLATE, CANARY_INF, -1));
   make_fifo(fifo);
@@ -788,10 +841,10 @@ test_sysvol_escape_canary(void)
   make_link(fifo, gpt9);
   before = gp_test_read(canary, NULL);
   {
-    const char *show[] = { "show", "--ldif", ldif, "--ldif", extra_path, "--sysvol", copy,
-                           "--format", "json", NULL };
-    const char *explain[] = { "rsop", "--ldif", ldif, "--ldif", extra_path, "--sysvol", copy,
-                              NULL };
+    const char *show[] = { "show",     "--ldif", ldif,       "--ldif", extra_path,
+                           "--sysvol", copy,     "--format", "json",   NULL };
+    const char *explain[]
+        = { "rsop", "--ldif", ldif, "--ldif", extra_path, "--sysvol", copy, NULL };
     g_auto(Run) shown = { 0 };
     g_auto(Run) explained = { 0 };
 
@@ -836,9 +889,9 @@ static void
 test_size_limit_default(void)
 {
   g_autoptr(TmpDir) dir = tmp_dir_new();
-  g_autofree char *huge = sparse_file(dir, "huge.ldif", G_GINT64_CONSTANT(600) << 20);
-  g_autofree char *line = g_strdup_printf("gpsim: error: %s: 629145600 bytes is over the "
-                                          "536870912-byte limit; raise it with --max-file-size",
+  g_autofree char *huge = sparse_file(dir, "huge.ldif", G_GINT64_CONSTANT(1100) << 20);
+  g_autofree char *line = g_strdup_printf("gpsim: error: %s: 1153433600 bytes is over the "
+                                          "1073741824-byte limit; raise it with --max-file-size",
                                           huge);
   const char *args[] = { "show", "--ldif", huge, NULL };
   g_auto(Run) run = { 0 };
@@ -965,10 +1018,11 @@ static void
 test_control_characters_neutralised(void)
 {
   g_autoptr(TmpDir) dir = tmp_dir_new();
-  g_autofree char *inf = write_file(dir, "escape.inf",
-                                    "[Privilege Rights]\r\nSeBogus\x1b[2K\x1b[1A\rgpsim: all good\r\n"
-                                    "SeTcbPrivilege = *S-1-5-18\r\n",
-                                    -1);
+  g_autofree char *inf
+      = write_file(dir, "escape.inf",
+                   "[Privilege Rights]\r\nSeBogus\x1b[2K\x1b[1A\rgpsim: all good\r\n"
+                   "SeTcbPrivilege = *S-1-5-18\r\n",
+                   -1);
   const char *args[] = { "show", "--local", inf, NULL };
   g_auto(Run) run = { 0 };
 
@@ -991,6 +1045,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_truncated_xml),
   GP_TEST(test_gplink_garbage),
   GP_TEST(test_ldif_orphans_and_loops),
+  GP_TEST(test_ldif_empty_domain_component),
   GP_TEST(test_duplicate_guid),
   GP_TEST(test_csv_unclosed_quote),
   GP_TEST(test_sysvol_escape_committed),

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Makes GLib criticals and warnings fatal; called by LLVMFuzzerInitialize(). */
+/* Makes GLib criticals and warnings abort(); called by LLVMFuzzerInitialize(). */
 void fuzz_init(void);
 
 /* Returns: (transfer full): a new model holding gpsim's rights catalogue and

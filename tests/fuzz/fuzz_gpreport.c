@@ -14,8 +14,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func(g_free);
-  gboolean ok = gp_gpreport_load_from_data((const char *)data, size, "fuzz.xml", model, diags,
-                                           &error);
+  gboolean ok
+      = gp_gpreport_load_from_data((const char *)data, size, "fuzz.xml", model, diags, &error);
   const GPtrArray *soms = gp_model_soms(model);
 
   fuzz_check_result(ok, error);

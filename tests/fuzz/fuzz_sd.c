@@ -14,8 +14,8 @@
 static void
 check_access(const GpSecurityDescriptor *sd)
 {
-  static const char *const sids[] = { "S-1-1-0", "S-1-5-11", "S-1-5-2", DOMAIN_SID "-515",
-                                      DOMAIN_SID "-1105" };
+  static const char *const sids[]
+      = { "S-1-1-0", "S-1-5-11", "S-1-5-2", DOMAIN_SID "-515", DOMAIN_SID "-1105" };
   g_autoptr(GPtrArray) token = g_ptr_array_new();
   g_autofree char *why = NULL;
 

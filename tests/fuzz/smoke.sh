@@ -6,8 +6,8 @@
 # Each target runs on a copy of its seed corpus (tests/fuzz/corpus/<target>/)
 # in a temporary folder, so the repository is never written, with its
 # dictionary, -max_total_time=SECONDS, -rss_limit_mb=2048 and -max_len=65536.
-# One line per target: "fuzz_x: N runs in S s, clean", or the finding with the
-# reproducer saved under BUILD_DIR/fuzz-findings/.  Exit status 1 when any target
+# One line per target: "fuzz_x: N runs in S s, clean", or the finding, with the
+# log and the reproducer saved under BUILD_DIR/fuzz-findings/.  Exit status 1 when any target
 # crashed, leaked, timed out or ran out of memory.
 set -euo pipefail
 
@@ -51,6 +51,7 @@ run_one() {
     return 0
   fi
   mkdir -p "$build/fuzz-findings"
+  cp "$dir/log" "$build/fuzz-findings/$target.log"
   for artifact in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
     [ -e "$artifact" ] && cp "$artifact" "$build/fuzz-findings/$target-$(basename "$artifact")"
   done
