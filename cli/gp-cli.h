@@ -18,8 +18,8 @@ typedef enum {
   GP_EXIT_USAGE = 1,
   GP_EXIT_INPUT = 2,
   GP_EXIT_INTERNAL = 3,
-  GP_EXIT_MISMATCH = 4, /* verify: the simulation and the client disagree */
-  GP_EXIT_FINDINGS = 5, /* audit: something violates the baseline */
+  GP_EXIT_MISMATCH = 4,     /* verify: the simulation and the client disagree */
+  GP_EXIT_FINDINGS = 5,     /* audit: something violates the baseline */
   GP_EXIT_WRONG_ANSWER = 6, /* lab answer: not quite (reports and labs) */
 } GpExitCode;
 
@@ -28,13 +28,13 @@ typedef enum {
 
 /* The data and modeling options every data-taking command accepts. */
 typedef struct {
-  char **ldif;          /* (nullable) repeated --ldif */
-  char **sysvol;        /* (nullable) repeated --sysvol */
-  char *local;          /* (nullable) --local secedit export */
-  char *site;           /* (nullable) --site */
-  char **rights;        /* (nullable) repeated --right */
-  char *format;         /* "text", "json" or "jsonl" */
-  char *output;         /* (nullable) --output FILE, written atomically */
+  char **ldif;   /* (nullable) repeated --ldif */
+  char **sysvol; /* (nullable) repeated --sysvol */
+  char *local;   /* (nullable) --local secedit export */
+  char *site;    /* (nullable) --site */
+  char **rights; /* (nullable) repeated --right */
+  char *format;  /* "text", "json" or "jsonl" */
+  char *output;  /* (nullable) --output FILE, written atomically */
   /* input size limit (README "Security"): --max-file-size as given, and the
    * limit gp_cli_check_options() resolves from it, $GPSIM_MAX_FILE_SIZE or the
    * default; 0 until resolved, G_MAXUINT64 for no limit */
@@ -69,13 +69,13 @@ typedef struct {
   /* token, can-impersonate */
   char **local_groups; /* (nullable) repeated --local-group SID|NAME */
   /* labs and the generator (gpsim lab ...) */
-  gint64 seed;       /* --seed */
-  gint64 computers;  /* --computers */
-  gint64 ous;        /* --ous */
-  gint64 gpos;       /* --gpos */
-  gint64 sites;      /* --sites */
-  gint64 domains;    /* --domains */
-  char *out;         /* --out DIR */
+  gint64 seed;      /* --seed */
+  gint64 computers; /* --computers */
+  gint64 ous;       /* --ous */
+  gint64 gpos;      /* --gpos */
+  gint64 sites;     /* --sites */
+  gint64 domains;   /* --domains */
+  char *out;        /* --out DIR */
   /* live acquisition (gp-cli-live.c): --dc and how to reach it */
   char *dc;            /* (nullable) --dc HOST[:PORT] */
   char *user;          /* (nullable) --user */
@@ -129,8 +129,7 @@ gboolean gp_cli_resolve_modeling(const GpCliOptions *options, GpCliData *data, G
 /* Evaluates every computer of the data for --right, or for every right of the
  * catalogue (role defaults included).  Returns: (transfer full) (nullable):
  * GpResult* in the model's computer order. */
-GPtrArray *gp_cli_evaluate_all(const GpCliData *data, const GpCliOptions *options,
-                               GError **error);
+GPtrArray *gp_cli_evaluate_all(const GpCliData *data, const GpCliOptions *options, GError **error);
 
 /* Fills GpEngineOptions from the command line and what gp_cli_resolve_modeling found. */
 GpEngineOptions gp_cli_engine_options(const GpCliOptions *options, const GpCliData *data);
@@ -211,6 +210,9 @@ void gp_render_json_tail(const GpModel *model, const GpResult *result, GString *
 /* Pieces of "gpsim.explain/1" for other schemas (json-glib's JsonBuilder):
  * the "computer" member, and one element of "rights" (an object, no member name). */
 struct _JsonBuilder;
+/* A string member (null when @value is NULL) and an array of strings (empty for NULL). */
+void gp_json_add_string(struct _JsonBuilder *b, const char *member, const char *value);
+void gp_json_add_strings(struct _JsonBuilder *b, const char *member, const GPtrArray *strings);
 void gp_render_json_add_computer(struct _JsonBuilder *b, const GpResult *result);
 void gp_render_json_add_right(struct _JsonBuilder *b, const GpModel *model,
                               const GpRightResult *right);

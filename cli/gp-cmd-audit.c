@@ -191,16 +191,6 @@ render_text(const Audit *audit, GString *out)
 /* ------------------------------------------------------------------ JSON */
 
 static void
-json_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
 json_uint(JsonBuilder *b, const char *member, guint value)
 {
   json_builder_set_member_name(b, member);
@@ -216,9 +206,9 @@ json_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
     return;
   }
   json_builder_begin_object(b);
-  json_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
-  json_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
-  json_string(b, "som", entry->som->dn);
+  gp_json_add_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
+  gp_json_add_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
+  gp_json_add_string(b, "som", entry->som->dn);
   json_builder_end_object(b);
 }
 
@@ -230,15 +220,15 @@ json_findings(JsonBuilder *b, const Audit *audit)
   for (guint i = 0; i < audit->findings->len; i++) {
     const GpAuditFinding *f = g_ptr_array_index(audit->findings, i);
     json_builder_begin_object(b);
-    json_string(b, "computer", f->computer->cn);
-    json_string(b, "right", f->right);
+    gp_json_add_string(b, "computer", f->computer->cn);
+    gp_json_add_string(b, "right", f->right);
     json_builder_set_member_name(b, "principal");
     json_builder_begin_object(b);
-    json_string(b, "sid", f->principal->sid);
-    json_string(b, "name", f->principal->name);
+    gp_json_add_string(b, "sid", f->principal->sid);
+    gp_json_add_string(b, "name", f->principal->name);
     json_builder_end_object(b);
-    json_string(b, "rule", f->rule);
-    json_string(b, "source", gp_source_to_string(f->source));
+    gp_json_add_string(b, "rule", f->rule);
+    gp_json_add_string(b, "source", gp_source_to_string(f->source));
     json_granted_by(b, f->granted_by);
     json_builder_end_object(b);
   }
@@ -253,18 +243,18 @@ json_lint(JsonBuilder *b, const Audit *audit)
   for (guint i = 0; i < audit->lint->len; i++) {
     const GpLintFinding *l = g_ptr_array_index(audit->lint, i);
     json_builder_begin_object(b);
-    json_string(b, "kind", gp_lint_kind_to_string(l->kind));
+    gp_json_add_string(b, "kind", gp_lint_kind_to_string(l->kind));
     json_builder_set_member_name(b, "gpo");
     if (l->gpo_guid || l->gpo_name) {
       json_builder_begin_object(b);
-      json_string(b, "guid", l->gpo_guid);
-      json_string(b, "name", l->gpo_name);
+      gp_json_add_string(b, "guid", l->gpo_guid);
+      gp_json_add_string(b, "name", l->gpo_name);
       json_builder_end_object(b);
     } else {
       json_builder_add_null_value(b);
     }
-    json_string(b, "som", l->som);
-    json_string(b, "message", l->message);
+    gp_json_add_string(b, "som", l->som);
+    gp_json_add_string(b, "message", l->message);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -275,7 +265,7 @@ json_summary(JsonBuilder *b, const Audit *audit)
 {
   json_builder_set_member_name(b, "summary");
   json_builder_begin_object(b);
-  json_string(b, "baseline", audit->baseline_path);
+  gp_json_add_string(b, "baseline", audit->baseline_path);
   json_builder_set_member_name(b, "builtin_baseline");
   json_builder_add_boolean_value(b, audit->builtin);
   json_uint(b, "computers", audit->results->len);
@@ -296,7 +286,7 @@ render_json(const Audit *audit)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object(b);
-  json_string(b, "schema", "gpsim.audit/1");
+  gp_json_add_string(b, "schema", "gpsim.audit/1");
   json_findings(b, audit);
   json_lint(b, audit);
   json_summary(b, audit);

@@ -135,16 +135,6 @@ render_text(const GpCliData *data, GString *out)
 /* ------------------------------------------------------------------ JSON */
 
 static void
-json_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
 json_gpo_rights(JsonBuilder *b, const GpModel *model, const GpGpo *gpo)
 {
   const GPtrArray *rights = gpo->machine_template ? gpo->machine_template->rights : NULL;
@@ -154,17 +144,17 @@ json_gpo_rights(JsonBuilder *b, const GpModel *model, const GpGpo *gpo)
   for (guint i = 0; rights && i < rights->len; i++) {
     const GpRightAssignment *assignment = g_ptr_array_index(rights, i);
     json_builder_begin_object(b);
-    json_string(b, "right", assignment->right);
+    gp_json_add_string(b, "right", assignment->right);
     json_builder_set_member_name(b, "holders");
     json_builder_begin_array(b);
     for (guint h = 0; h < assignment->holders->len; h++) {
       const GpPrincipal *holder = g_ptr_array_index(assignment->holders, h);
       json_builder_begin_object(b);
-      json_string(b, "sid", holder->sid);
-      json_string(b, "name",
-                  holder->name
-                      ? holder->name
-                      : (holder->sid ? gp_model_principal_name(model, holder->sid) : NULL));
+      gp_json_add_string(b, "sid", holder->sid);
+      gp_json_add_string(b, "name",
+                         holder->name
+                             ? holder->name
+                             : (holder->sid ? gp_model_principal_name(model, holder->sid) : NULL));
       json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -183,10 +173,10 @@ json_gpos(JsonBuilder *b, const GpModel *model)
   for (guint i = 0; i < gpos->len; i++) {
     const GpGpo *gpo = g_ptr_array_index(gpos, i);
     json_builder_begin_object(b);
-    json_string(b, "guid", gpo->guid);
-    json_string(b, "name", gpo->display_name);
-    json_string(b, "dn", gpo->dn);
-    json_string(b, "status", gpo_status(gpo));
+    gp_json_add_string(b, "guid", gpo->guid);
+    gp_json_add_string(b, "name", gpo->display_name);
+    gp_json_add_string(b, "dn", gpo->dn);
+    gp_json_add_string(b, "status", gpo_status(gpo));
     json_builder_set_member_name(b, "version_computer");
     json_builder_add_int_value(b, gpo->version_number & 0xFFFFu);
     json_builder_set_member_name(b, "version_user");
@@ -207,8 +197,8 @@ json_links(JsonBuilder *b, const GpSom *som)
   for (guint i = 0; i < som->links->len; i++) {
     const GpLink *link = g_ptr_array_index(som->links, i);
     json_builder_begin_object(b);
-    json_string(b, "gpo_dn", link->gpo_dn);
-    json_string(b, "guid", link->gpo_guid);
+    gp_json_add_string(b, "gpo_dn", link->gpo_dn);
+    gp_json_add_string(b, "guid", link->gpo_guid);
     json_builder_set_member_name(b, "link_order");
     json_builder_add_int_value(b, link->link_order);
     json_builder_set_member_name(b, "enabled");
@@ -230,9 +220,9 @@ json_soms(JsonBuilder *b, const GpModel *model)
   for (guint i = 0; i < soms->len; i++) {
     const GpSom *som = g_ptr_array_index(soms, i);
     json_builder_begin_object(b);
-    json_string(b, "dn", som->dn);
-    json_string(b, "kind", gp_som_kind_to_string(som->kind));
-    json_string(b, "name", som->name);
+    gp_json_add_string(b, "dn", som->dn);
+    gp_json_add_string(b, "kind", gp_som_kind_to_string(som->kind));
+    gp_json_add_string(b, "name", som->name);
     json_builder_set_member_name(b, "blocks_inheritance");
     json_builder_add_boolean_value(b, (som->gp_options & GP_SOM_BLOCK_INHERITANCE) != 0);
     json_builder_set_member_name(b, "link_order_assumed");
@@ -253,9 +243,9 @@ json_computers_and_warnings(JsonBuilder *b, const GpCliData *data)
   for (guint i = 0; i < computers->len; i++) {
     const GpComputer *computer = g_ptr_array_index(computers, i);
     json_builder_begin_object(b);
-    json_string(b, "name", computer->cn);
-    json_string(b, "dn", computer->dn);
-    json_string(b, "site", computer->site);
+    gp_json_add_string(b, "name", computer->cn);
+    gp_json_add_string(b, "dn", computer->dn);
+    gp_json_add_string(b, "site", computer->site);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -276,7 +266,7 @@ render_json(const GpCliData *data)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object(b);
-  json_string(b, "schema", "gpsim.show/1");
+  gp_json_add_string(b, "schema", "gpsim.show/1");
   json_gpos(b, data->model);
   json_soms(b, data->model);
   json_computers_and_warnings(b, data);

@@ -324,34 +324,14 @@ text_token(GString *out, const TokenRun *run)
 /* ------------------------------------------------------------- JSON */
 
 static void
-add_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
 add_sid_object(JsonBuilder *b, const char *member, const char *sid, const char *name)
 {
   if (member)
     json_builder_set_member_name(b, member);
   json_builder_begin_object(b);
-  add_string(b, "sid", sid);
-  add_string(b, "name", name);
+  gp_json_add_string(b, "sid", sid);
+  gp_json_add_string(b, "name", name);
   json_builder_end_object(b);
-}
-
-static void
-add_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; i < strings->len; i++)
-    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
-  json_builder_end_array(b);
 }
 
 static void
@@ -362,9 +342,9 @@ json_groups(JsonBuilder *b, const GpToken *token)
   for (guint i = 0; i < token->sids->len; i++) {
     const GpTokenSid *entry = g_ptr_array_index(token->sids, i);
     json_builder_begin_object(b);
-    add_string(b, "sid", entry->sid);
-    add_string(b, "name", entry->name);
-    add_string(b, "why", entry->why);
+    gp_json_add_string(b, "sid", entry->sid);
+    gp_json_add_string(b, "name", entry->name);
+    gp_json_add_string(b, "why", entry->why);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -382,9 +362,9 @@ json_decided_by(JsonBuilder *b, const GpRightResult *right)
     return;
   }
   json_builder_begin_object(b);
-  add_string(b, "guid", winner->gpo ? winner->gpo->guid : winner->link->gpo_guid);
-  add_string(b, "name", winner->gpo ? winner->gpo->display_name : NULL);
-  add_string(b, "som", winner->som->dn);
+  gp_json_add_string(b, "guid", winner->gpo ? winner->gpo->guid : winner->link->gpo_guid);
+  gp_json_add_string(b, "name", winner->gpo ? winner->gpo->display_name : NULL);
+  gp_json_add_string(b, "som", winner->som->dn);
   json_builder_end_object(b);
 }
 
@@ -392,8 +372,8 @@ static void
 json_right(JsonBuilder *b, const GpTokenRight *held)
 {
   json_builder_begin_object(b);
-  add_string(b, "right", held->right->right);
-  add_string(b, "display_name", held->right->info ? held->right->info->display_name : NULL);
+  gp_json_add_string(b, "right", held->right->right);
+  gp_json_add_string(b, "display_name", held->right->info ? held->right->info->display_name : NULL);
   add_sid_object(b, "via", held->via->sid, held->via->name);
   json_builder_set_member_name(b, "also_via");
   json_builder_begin_array(b);
@@ -403,7 +383,7 @@ json_right(JsonBuilder *b, const GpTokenRight *held)
   }
   json_builder_end_array(b);
   json_decided_by(b, held->right);
-  add_string(b, "source", gp_source_to_string(held->right->source));
+  gp_json_add_string(b, "source", gp_source_to_string(held->right->source));
   json_builder_end_object(b);
 }
 
@@ -425,17 +405,17 @@ json_token(const TokenRun *run)
   const GpToken *token = run->token;
 
   json_builder_begin_object(b);
-  add_string(b, "schema", "gpsim.token/1");
-  add_string(b, "computer", run->computer->cn);
+  gp_json_add_string(b, "schema", "gpsim.token/1");
+  gp_json_add_string(b, "computer", run->computer->cn);
   add_sid_object(b, "account", token->account_sid, token->account_name);
-  add_string(b, "logon", gp_logon_type_to_string(token->logon));
+  gp_json_add_string(b, "logon", gp_logon_type_to_string(token->logon));
   json_groups(b, token);
   json_builder_set_member_name(b, "rights");
   json_builder_begin_array(b);
   for (guint i = 0; i < token->rights->len; i++)
     json_right(b, g_ptr_array_index(token->rights, i));
   json_builder_end_array(b);
-  add_strings(b, "notes", token->notes);
+  gp_json_add_strings(b, "notes", token->notes);
   json_builder_end_object(b);
   return json_finish(b);
 }
@@ -536,17 +516,17 @@ json_impersonation(const TokenRun *run, const Impersonation *imp)
   g_autoptr(JsonBuilder) b = json_builder_new();
 
   json_builder_begin_object(b);
-  add_string(b, "schema", "gpsim.can-impersonate/1");
-  add_string(b, "computer", run->computer->cn);
+  gp_json_add_string(b, "schema", "gpsim.can-impersonate/1");
+  gp_json_add_string(b, "computer", run->computer->cn);
   add_sid_object(b, "server_account", run->token->account_sid, run->token->account_name);
-  add_string(b, "logon", gp_logon_type_to_string(run->token->logon));
+  gp_json_add_string(b, "logon", gp_logon_type_to_string(run->token->logon));
   add_sid_object(b, "client", imp->client_sid, imp->client_name);
-  add_string(b, "level", gp_level_to_string(imp->level));
+  gp_json_add_string(b, "level", gp_level_to_string(imp->level));
   json_builder_set_member_name(b, "answer");
   json_builder_add_boolean_value(b, imp->answer->answer);
-  add_string(b, "rule", gp_impersonate_rule_to_string(imp->answer->rule));
-  add_strings(b, "explanation", imp->answer->explanation);
-  add_strings(b, "notes", run->token->notes);
+  gp_json_add_string(b, "rule", gp_impersonate_rule_to_string(imp->answer->rule));
+  gp_json_add_strings(b, "explanation", imp->answer->explanation);
+  gp_json_add_strings(b, "notes", run->token->notes);
   json_builder_end_object(b);
   return json_finish(b);
 }

@@ -88,26 +88,6 @@ render_text(const GpRsop *rsop, const GpVerifyResult *verify, GString *out)
     g_string_append(out, "AGREE: gpsim gives the answer the client recorded\n");
 }
 
-static void
-json_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
-json_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; strings && i < strings->len; i++)
-    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
-  json_builder_end_array(b);
-}
-
 static char *
 render_json(const GpRsop *rsop, const GpVerifyResult *verify)
 {
@@ -116,9 +96,9 @@ render_json(const GpRsop *rsop, const GpVerifyResult *verify)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object(b);
-  json_string(b, "schema", "gpsim.verify/1");
-  json_string(b, "rsop", rsop->file);
-  json_string(b, "computer", rsop->computer_name);
+  gp_json_add_string(b, "schema", "gpsim.verify/1");
+  gp_json_add_string(b, "rsop", rsop->file);
+  gp_json_add_string(b, "computer", rsop->computer_name);
   json_builder_set_member_name(b, "agree");
   json_builder_add_boolean_value(b, verify->mismatches->len == 0);
   json_builder_set_member_name(b, "mismatches");
@@ -126,15 +106,15 @@ render_json(const GpRsop *rsop, const GpVerifyResult *verify)
   for (guint i = 0; i < verify->mismatches->len; i++) {
     const GpMismatch *m = g_ptr_array_index(verify->mismatches, i);
     json_builder_begin_object(b);
-    json_string(b, "kind", kind_label(m->kind));
-    json_string(b, "right", m->right);
-    json_string(b, "expected", m->expected);
-    json_string(b, "actual", m->actual);
-    json_strings(b, "likely_causes", m->likely_causes);
+    gp_json_add_string(b, "kind", kind_label(m->kind));
+    gp_json_add_string(b, "right", m->right);
+    gp_json_add_string(b, "expected", m->expected);
+    gp_json_add_string(b, "actual", m->actual);
+    gp_json_add_strings(b, "likely_causes", m->likely_causes);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
-  json_strings(b, "notes", verify->notes);
+  gp_json_add_strings(b, "notes", verify->notes);
   json_builder_end_object(b);
   root = json_builder_get_root(b);
   json_generator_set_root(generator, root);

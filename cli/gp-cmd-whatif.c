@@ -921,26 +921,6 @@ render_text(const Report *report, GString *out)
 /* ------------------------------------------------------------ JSON */
 
 static void
-json_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
-json_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; strings && i < strings->len; i++)
-    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
-  json_builder_end_array(b);
-}
-
-static void
 json_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
 {
   json_builder_set_member_name(b, member);
@@ -948,8 +928,8 @@ json_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
   for (guint i = 0; holders && i < holders->len; i++) {
     const GpPrincipal *holder = g_ptr_array_index(holders, i);
     json_builder_begin_object(b);
-    json_string(b, "sid", holder->sid);
-    json_string(b, "name", holder->name);
+    gp_json_add_string(b, "sid", holder->sid);
+    gp_json_add_string(b, "name", holder->name);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -970,17 +950,17 @@ json_change(JsonBuilder *b, const Report *report, const Pair *pair, const RightC
 {
   json_builder_begin_object(b);
   gp_render_json_add_computer(b, pair->result[AFTER]);
-  json_string(b, "right", change->right);
+  gp_json_add_string(b, "right", change->right);
   json_right(b, "before", report->data[BEFORE]->model, change->side[BEFORE]);
   json_right(b, "after", report->data[AFTER]->model, change->side[AFTER]);
-  json_string(b, "persistence",
-              change->has_persistence && change->persistence != GP_PERSIST_NEXT_GPO
-                  ? gp_persistence_to_string(change->persistence)
-                  : NULL);
+  gp_json_add_string(b, "persistence",
+                     change->has_persistence && change->persistence != GP_PERSIST_NEXT_GPO
+                         ? gp_persistence_to_string(change->persistence)
+                         : NULL);
   json_holders(b, "effective_holders", change->effective);
   json_holders(b, "gained", change->gained);
   json_holders(b, "lost", change->lost);
-  json_strings(b, "why", change->why);
+  gp_json_add_strings(b, "why", change->why);
   json_builder_end_object(b);
 }
 
@@ -995,12 +975,12 @@ json_plan_change(JsonBuilder *b, const Report *report, const GpChange *change)
     if (g_str_has_prefix(g_ptr_array_index(report->applied, i), prefix))
       g_ptr_array_add(notes, (char *)g_ptr_array_index(report->applied, i) + strlen(prefix));
   json_builder_begin_object(b);
-  json_string(b, "file", change->file);
+  gp_json_add_string(b, "file", change->file);
   json_builder_set_member_name(b, "line");
   json_builder_add_int_value(b, change->line);
-  json_string(b, "change", gp_change_kind_to_string(change->kind));
-  json_string(b, "text", change->text);
-  json_strings(b, "applied", notes);
+  gp_json_add_string(b, "change", gp_change_kind_to_string(change->kind));
+  gp_json_add_string(b, "text", change->text);
+  gp_json_add_strings(b, "applied", notes);
   json_builder_end_object(b);
 }
 
@@ -1053,18 +1033,18 @@ render_json(const Report *report, GString *out)
 
   summarize(report, &summary);
   json_builder_begin_object(b);
-  json_string(b, "schema", report->diff ? "gpsim.diff/1" : "gpsim.whatif/1");
+  gp_json_add_string(b, "schema", report->diff ? "gpsim.diff/1" : "gpsim.whatif/1");
   if (report->diff) {
-    json_string(b, "old", report->labels[BEFORE]);
-    json_string(b, "new", report->labels[AFTER]);
-    json_strings(b, "only_in_old", report->only[BEFORE]);
-    json_strings(b, "only_in_new", report->only[AFTER]);
+    gp_json_add_string(b, "old", report->labels[BEFORE]);
+    gp_json_add_string(b, "new", report->labels[AFTER]);
+    gp_json_add_strings(b, "only_in_old", report->only[BEFORE]);
+    gp_json_add_strings(b, "only_in_new", report->only[AFTER]);
   }
   json_body(b, report);
   json_summary(b, &summary);
   json_builder_set_member_name(b, "hypothetical_computers");
   json_builder_add_boolean_value(b, report->hypothetical);
-  json_strings(b, "notes", report->notes);
+  gp_json_add_strings(b, "notes", report->notes);
   json_builder_end_object(b);
   root = json_builder_get_root(b);
   json_generator_set_root(generator, root);

@@ -192,33 +192,13 @@ render_text(const WhoHas *w, GString *out)
 /* ------------------------------------------------------------------ JSON */
 
 static void
-json_string(JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name(b, member);
-  if (value)
-    json_builder_add_string_value(b, value);
-  else
-    json_builder_add_null_value(b);
-}
-
-static void
 json_principal(JsonBuilder *b, const char *member, const char *sid, const char *name)
 {
   json_builder_set_member_name(b, member);
   json_builder_begin_object(b);
-  json_string(b, "sid", sid);
-  json_string(b, "name", name);
+  gp_json_add_string(b, "sid", sid);
+  gp_json_add_string(b, "name", name);
   json_builder_end_object(b);
-}
-
-static void
-json_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; strings && i < strings->len; i++)
-    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
-  json_builder_end_array(b);
 }
 
 static void
@@ -230,9 +210,9 @@ json_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
     return;
   }
   json_builder_begin_object(b);
-  json_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
-  json_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
-  json_string(b, "som", entry->som->dn);
+  gp_json_add_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
+  gp_json_add_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
+  gp_json_add_string(b, "som", entry->som->dn);
   json_builder_end_object(b);
 }
 
@@ -244,10 +224,10 @@ json_via(JsonBuilder *b, const GpWhoHasEntry *entry)
   for (guint i = 0; i < entry->via->len; i++) {
     const GpWhoHasVia *via = g_ptr_array_index(entry->via, i);
     json_builder_begin_object(b);
-    json_string(b, "kind", gp_via_kind_to_string(via->kind));
+    gp_json_add_string(b, "kind", gp_via_kind_to_string(via->kind));
     json_principal(b, "holder", via->holder->sid, via->holder->name);
-    json_strings(b, "chain", via->chain);
-    json_string(b, "text", via->text);
+    gp_json_add_strings(b, "chain", via->chain);
+    gp_json_add_string(b, "text", via->text);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -261,9 +241,9 @@ json_removals(JsonBuilder *b, const GpWhoHasEntry *entry)
   for (guint i = 0; i < entry->removals->len; i++) {
     const GpRemoval *removal = g_ptr_array_index(entry->removals, i);
     json_builder_begin_object(b);
-    json_string(b, "kind", gp_removal_kind_to_string(removal->kind));
-    json_string(b, "plan", removal->plan);
-    json_string(b, "description", removal->description);
+    gp_json_add_string(b, "kind", gp_removal_kind_to_string(removal->kind));
+    gp_json_add_string(b, "plan", removal->plan);
+    gp_json_add_string(b, "description", removal->description);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -277,13 +257,13 @@ json_entries(JsonBuilder *b, const WhoHas *w)
   for (guint i = 0; i < w->entries->len; i++) {
     const GpWhoHasEntry *entry = g_ptr_array_index(w->entries, i);
     json_builder_begin_object(b);
-    json_string(b, "computer", entry->computer->cn);
-    json_string(b, "right", entry->right->right);
-    json_string(b, "source", gp_source_to_string(entry->right->source));
+    gp_json_add_string(b, "computer", entry->computer->cn);
+    gp_json_add_string(b, "right", entry->right->right);
+    gp_json_add_string(b, "source", gp_source_to_string(entry->right->source));
     json_via(b, entry);
     json_granted_by(b, entry->granted_by);
     json_removals(b, entry);
-    json_strings(b, "notes", entry->notes);
+    gp_json_add_strings(b, "notes", entry->notes);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -302,7 +282,7 @@ json_summary(JsonBuilder *b, const WhoHas *w)
   }
   json_builder_set_member_name(b, "summary");
   json_builder_begin_object(b);
-  json_strings(b, "computers", computers);
+  gp_json_add_strings(b, "computers", computers);
   json_builder_set_member_name(b, "entries");
   json_builder_add_int_value(b, w->entries->len);
   json_builder_set_member_name(b, "direct_or_group");
@@ -320,7 +300,7 @@ render_json(const WhoHas *w)
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object(b);
-  json_string(b, "schema", "gpsim.who-has/1");
+  gp_json_add_string(b, "schema", "gpsim.who-has/1");
   json_principal(b, "principal", w->sid, w->name);
   json_entries(b, w);
   json_summary(b, w);

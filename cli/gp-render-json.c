@@ -9,14 +9,24 @@
 
 #define LOCAL_GPO_NAME "Local Group Policy"
 
-static void
-add_string(JsonBuilder *b, const char *member, const char *value)
+void
+gp_json_add_string(JsonBuilder *b, const char *member, const char *value)
 {
   json_builder_set_member_name(b, member);
   if (value)
     json_builder_add_string_value(b, value);
   else
     json_builder_add_null_value(b);
+}
+
+void
+gp_json_add_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
+{
+  json_builder_set_member_name(b, member);
+  json_builder_begin_array(b);
+  for (guint i = 0; strings && i < strings->len; i++)
+    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
+  json_builder_end_array(b);
 }
 
 static void
@@ -27,20 +37,10 @@ add_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
   for (guint i = 0; holders && i < holders->len; i++) {
     const GpPrincipal *holder = g_ptr_array_index(holders, i);
     json_builder_begin_object(b);
-    add_string(b, "sid", holder->sid);
-    add_string(b, "name", holder->name);
+    gp_json_add_string(b, "sid", holder->sid);
+    gp_json_add_string(b, "name", holder->name);
     json_builder_end_object(b);
   }
-  json_builder_end_array(b);
-}
-
-static void
-add_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; strings && i < strings->len; i++)
-    json_builder_add_string_value(b, g_ptr_array_index(strings, i));
   json_builder_end_array(b);
 }
 
@@ -67,14 +67,14 @@ add_computer(JsonBuilder *b, const GpResult *result)
 {
   json_builder_set_member_name(b, "computer");
   json_builder_begin_object(b);
-  add_string(b, "name", result->computer->cn);
-  add_string(b, "dn", result->computer->dn);
-  add_string(b, "role", gp_role_to_string(result->role));
-  add_string(b, "site", result->site);
+  gp_json_add_string(b, "name", result->computer->cn);
+  gp_json_add_string(b, "dn", result->computer->dn);
+  gp_json_add_string(b, "role", gp_role_to_string(result->role));
+  gp_json_add_string(b, "site", result->site);
   json_builder_set_member_name(b, "role_assumed");
   json_builder_add_boolean_value(b, result->role_assumed);
-  add_string(b, "role_reason", result->role_reason);
-  add_string(b, "site_reason", result->site_reason);
+  gp_json_add_string(b, "role_reason", result->role_reason);
+  gp_json_add_string(b, "site_reason", result->site_reason);
   json_builder_end_object(b);
 }
 
@@ -87,9 +87,9 @@ add_wmi_filter(JsonBuilder *b, const GpGpoEntry *entry)
     return;
   }
   json_builder_begin_object(b);
-  add_string(b, "id", entry->wmi_filter_id);
-  add_string(b, "name", entry->wmi_filter ? entry->wmi_filter->name : NULL);
-  add_string(b, "query", entry->wmi_filter ? entry->wmi_filter->query : NULL);
+  gp_json_add_string(b, "id", entry->wmi_filter_id);
+  gp_json_add_string(b, "name", entry->wmi_filter ? entry->wmi_filter->name : NULL);
+  gp_json_add_string(b, "query", entry->wmi_filter ? entry->wmi_filter->query : NULL);
   json_builder_end_object(b);
 }
 
@@ -99,10 +99,11 @@ add_entry(JsonBuilder *b, const GpGpoEntry *entry)
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "precedence");
   json_builder_add_int_value(b, entry->precedence);
-  add_string(b, "guid", entry_guid(entry));
-  add_string(b, "name", entry_name(entry));
-  add_string(b, "som", entry->is_local ? "local" : entry->som->dn);
-  add_string(b, "som_kind", entry->is_local ? "local" : gp_som_kind_to_string(entry->som->kind));
+  gp_json_add_string(b, "guid", entry_guid(entry));
+  gp_json_add_string(b, "name", entry_name(entry));
+  gp_json_add_string(b, "som", entry->is_local ? "local" : entry->som->dn);
+  gp_json_add_string(b, "som_kind",
+                     entry->is_local ? "local" : gp_som_kind_to_string(entry->som->kind));
   json_builder_set_member_name(b, "link_order");
   if (entry->is_local)
     json_builder_add_null_value(b);
@@ -110,13 +111,13 @@ add_entry(JsonBuilder *b, const GpGpoEntry *entry)
     json_builder_add_int_value(b, entry->link->link_order);
   json_builder_set_member_name(b, "enforced");
   json_builder_add_boolean_value(b, entry->enforced);
-  add_string(b, "status", entry->applied ? "applied" : "not-applied");
-  add_string(b, "reason", gp_reason_to_string(entry->reason));
-  add_string(b, "blocked_by", entry->blocked_by ? entry->blocked_by->dn : NULL);
-  add_string(b, "detail", entry->detail);
-  add_string(b, "gpo_dn", entry->is_local ? NULL : entry->link->gpo_dn);
+  gp_json_add_string(b, "status", entry->applied ? "applied" : "not-applied");
+  gp_json_add_string(b, "reason", gp_reason_to_string(entry->reason));
+  gp_json_add_string(b, "blocked_by", entry->blocked_by ? entry->blocked_by->dn : NULL);
+  gp_json_add_string(b, "detail", entry->detail);
+  gp_json_add_string(b, "gpo_dn", entry->is_local ? NULL : entry->link->gpo_dn);
   add_wmi_filter(b, entry);
-  add_strings(b, "assumptions", entry->assumptions);
+  gp_json_add_strings(b, "assumptions", entry->assumptions);
   json_builder_end_object(b);
 }
 
@@ -129,9 +130,9 @@ add_gpo_ref(JsonBuilder *b, const char *member, const GpGpoEntry *entry)
     return;
   }
   json_builder_begin_object(b);
-  add_string(b, "guid", entry_guid(entry));
-  add_string(b, "name", entry_name(entry));
-  add_string(b, "som", entry->som->dn);
+  gp_json_add_string(b, "guid", entry_guid(entry));
+  gp_json_add_string(b, "name", entry_name(entry));
+  gp_json_add_string(b, "som", entry->som->dn);
   json_builder_end_object(b);
 }
 
@@ -151,7 +152,7 @@ add_persistence(JsonBuilder *b, const GpRightResult *right)
     return;
   }
   json_builder_begin_object(b);
-  add_string(b, "persistence", gp_persistence_to_string(right->if_winner_removed));
+  gp_json_add_string(b, "persistence", gp_persistence_to_string(right->if_winner_removed));
   add_gpo_ref(b, "runner_up", right->runner_up);
   json_builder_end_object(b);
 }
@@ -165,8 +166,8 @@ add_definitions(JsonBuilder *b, const GpModel *model, const GpRightResult *right
     const GpDefinition *definition = g_ptr_array_index(right->definitions, i);
     g_autoptr(GPtrArray) holders = NULL;
     json_builder_begin_object(b);
-    add_string(b, "guid", entry_guid(definition->entry));
-    add_string(b, "name", entry_name(definition->entry));
+    gp_json_add_string(b, "guid", entry_guid(definition->entry));
+    gp_json_add_string(b, "name", entry_name(definition->entry));
     json_builder_set_member_name(b, "precedence");
     json_builder_add_int_value(b, definition->entry->precedence);
     holders = g_ptr_array_new_with_free_func((GDestroyNotify)gp_principal_free);
@@ -177,8 +178,8 @@ add_definitions(JsonBuilder *b, const GpModel *model, const GpRightResult *right
       g_ptr_array_add(holders, gp_principal_new(sid, name));
     }
     add_holders(b, "holders", holders);
-    add_string(b, "outcome", gp_outcome_to_string(definition->outcome));
-    add_string(b, "reason", gp_reason_to_string(definition->entry->reason));
+    gp_json_add_string(b, "outcome", gp_outcome_to_string(definition->outcome));
+    gp_json_add_string(b, "reason", gp_reason_to_string(definition->entry->reason));
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
@@ -188,9 +189,9 @@ static void
 add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
 {
   json_builder_begin_object(b);
-  add_string(b, "right", right->right);
-  add_string(b, "display_name", right->info ? right->info->display_name : NULL);
-  add_string(b, "source", gp_source_to_string(right->source));
+  gp_json_add_string(b, "right", right->right);
+  gp_json_add_string(b, "display_name", right->info ? right->info->display_name : NULL);
+  gp_json_add_string(b, "source", gp_source_to_string(right->source));
   add_winner(b, right);
   add_holders(b, "holders", right->holders);
   json_builder_set_member_name(b, "local_greyed_out");
@@ -198,16 +199,16 @@ add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
   add_definitions(b, model, right);
   json_builder_set_member_name(b, "local");
   json_builder_begin_object(b);
-  add_string(b, "source", gp_source_to_string(right->local_source));
+  gp_json_add_string(b, "source", gp_source_to_string(right->local_source));
   if (right->local_holders)
     add_holders(b, "holders", right->local_holders);
   else
-    add_string(b, "holders", NULL);
+    gp_json_add_string(b, "holders", NULL);
   json_builder_end_object(b);
   json_builder_set_member_name(b, "defined_nowhere");
   json_builder_add_boolean_value(b, right->defined_nowhere);
   add_persistence(b, right);
-  add_strings(b, "notes", right->notes);
+  gp_json_add_strings(b, "notes", right->notes);
   json_builder_end_object(b);
 }
 
@@ -231,7 +232,7 @@ gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pr
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object(b);
-  add_string(b, "schema", "gpsim.explain/1");
+  gp_json_add_string(b, "schema", "gpsim.explain/1");
   add_computer(b, result);
   json_builder_set_member_name(b, "gpos");
   json_builder_begin_array(b);
@@ -243,7 +244,7 @@ gp_render_json_explain(const GpModel *model, const GpResult *result, gboolean pr
   for (guint i = 0; i < result->rights->len; i++)
     add_right(b, model, g_ptr_array_index(result->rights, i));
   json_builder_end_array(b);
-  add_strings(b, "notes", result->notes);
+  gp_json_add_strings(b, "notes", result->notes);
   json_builder_end_object(b);
   root = json_builder_get_root(b);
   json_generator_set_root(generator, root);
