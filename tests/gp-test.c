@@ -2,6 +2,8 @@
 #include "gp-test.h"
 
 #include <CUnit/Basic.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,4 +103,80 @@ gp_test_main(int argc, char **argv, const char *suite_name, const GpTestCase *ca
   if (failures > 0)
     return 1;
   return skipped_flag ? 77 : 0;
+}
+
+void
+gp_test_remove_tree(const char *path)
+{
+  if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && g_file_test(path, G_FILE_TEST_IS_DIR)) {
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *entry;
+
+    while (dir && (entry = g_dir_read_name(dir))) {
+      g_autofree char *child = g_build_filename(path, entry, NULL);
+      gp_test_remove_tree(child);
+    }
+    if (g_rmdir(path) != 0)
+      printf("\ncannot remove %s\n", path);
+    return;
+  }
+  if (g_remove(path) != 0)
+    printf("\ncannot remove %s\n", path);
+}
+
+GpTestTree *
+gp_test_tree_new(void)
+{
+  GpTestTree *tree = g_new0(GpTestTree, 1);
+
+  tree->root = g_build_filename(g_get_tmp_dir(), "gpsim-test-XXXXXX", NULL);
+  if (!g_mkdtemp(tree->root))
+    CU_FAIL("g_mkdtemp failed");
+  return tree;
+}
+
+void
+gp_test_tree_free(GpTestTree *tree)
+{
+  if (!tree)
+    return;
+  gp_test_remove_tree(tree->root);
+  g_free(tree->root);
+  g_free(tree);
+}
+
+char *
+gp_test_tree_path(const GpTestTree *tree, const char *relative)
+{
+  return g_build_filename(tree->root, relative, NULL);
+}
+
+void
+gp_test_tree_write(const GpTestTree *tree, const char *relative, const char *data, gssize len)
+{
+  g_autofree char *path = gp_test_tree_path(tree, relative);
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autoptr(GError) error = NULL;
+
+  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
+  if (!g_file_set_contents(path, data, len, &error))
+    CU_FAIL(error->message);
+}
+
+void
+gp_test_tree_mkdir(const GpTestTree *tree, const char *relative)
+{
+  g_autofree char *path = gp_test_tree_path(tree, relative);
+
+  CU_ASSERT_EQUAL(g_mkdir_with_parents(path, 0700), 0);
+}
+
+void
+gp_test_tree_symlink(const GpTestTree *tree, const char *target, const char *relative)
+{
+  g_autofree char *path = gp_test_tree_path(tree, relative);
+  g_autofree char *dir = g_path_get_dirname(path);
+
+  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
+  CU_ASSERT_EQUAL(symlink(target, path), 0);
 }

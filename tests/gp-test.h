@@ -50,6 +50,23 @@ char *gp_test_data(const char *relative);
 /* Reads a whole file; fails the test (and returns NULL) when it cannot. */
 char *gp_test_read(const char *path, gsize *len);
 
+/* A temporary folder removed (without following symbolic links) when freed. */
+typedef struct {
+  char *root;
+} GpTestTree;
+
+GpTestTree *gp_test_tree_new(void);
+void gp_test_tree_free(GpTestTree *tree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpTestTree, gp_test_tree_free)
+/* Returns: (transfer full): @relative ('/' separated) under the tree. */
+char *gp_test_tree_path(const GpTestTree *tree, const char *relative);
+/* Writes a file, creating its folders. */
+void gp_test_tree_write(const GpTestTree *tree, const char *relative, const char *data, gssize len);
+void gp_test_tree_mkdir(const GpTestTree *tree, const char *relative);
+void gp_test_tree_symlink(const GpTestTree *tree, const char *target, const char *relative);
+/* Removes @path and what it holds; symbolic links are removed, never followed. */
+void gp_test_remove_tree(const char *path);
+
 /* CU_ASSERT_STRING_EQUAL that prints both strings on failure and accepts NULL. */
 #define GP_ASSERT_STR(actual, expected)                                                            \
   gp_test_assert_str((actual), (expected), __FILE__, __LINE__, #actual)

@@ -72,85 +72,9 @@
 
 /* ------------------------------------------------------- temporary trees */
 
-typedef struct {
-  char *root;
-} TmpTree;
-
-/* Removes @path and what it holds; symbolic links are removed, never followed. */
-static void
-remove_tree(const char *path)
-{
-  if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && g_file_test(path, G_FILE_TEST_IS_DIR)) {
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *entry;
-
-    while (dir && (entry = g_dir_read_name(dir))) {
-      g_autofree char *child = g_build_filename(path, entry, NULL);
-      remove_tree(child);
-    }
-    if (g_rmdir(path) != 0)
-      printf("\ncannot remove %s\n", path);
-    return;
-  }
-  if (g_remove(path) != 0)
-    printf("\ncannot remove %s\n", path);
-}
-
-static TmpTree *
-tmp_tree_new(void)
-{
-  TmpTree *tree = g_new0(TmpTree, 1);
-
-  tree->root = g_build_filename(g_get_tmp_dir(), "gpsim-backup-XXXXXX", NULL);
-  if (!g_mkdtemp(tree->root))
-    CU_FAIL("g_mkdtemp failed");
-  return tree;
-}
-
-static void
-tmp_tree_free(TmpTree *tree)
-{
-  if (!tree)
-    return;
-  remove_tree(tree->root);
-  g_free(tree->root);
-  g_free(tree);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(TmpTree, tmp_tree_free)
-
-/* Returns: (transfer full): @relative under the tree ('/' separated). */
-static char *
-tree_path(const TmpTree *tree, const char *relative)
-{
-  return g_build_filename(tree->root, relative, NULL);
-}
-
-static void
-write_bytes(const TmpTree *tree, const char *relative, const char *data, gssize len)
-{
-  g_autofree char *path = tree_path(tree, relative);
-  g_autofree char *dir = g_path_get_dirname(path);
-  g_autoptr(GError) error = NULL;
-
-  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
-  if (!g_file_set_contents(path, data, len, &error))
-    CU_FAIL(error->message);
-}
-
-static void
-make_symlink(const TmpTree *tree, const char *target, const char *relative)
-{
-  g_autofree char *path = tree_path(tree, relative);
-  g_autofree char *dir = g_path_get_dirname(path);
-
-  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
-  CU_ASSERT_EQUAL(symlink(target, path), 0);
-}
-
 /* GptTmpl.inf is UTF-16LE with a BOM. */
 static void
-write_template(const TmpTree *tree, const char *relative)
+write_template(const GpTestTree *tree, const char *relative)
 {
   g_autoptr(GError) error = NULL;
   gsize len = 0;
@@ -162,7 +86,7 @@ write_template(const TmpTree *tree, const char *relative)
     return;
   }
   g_string_append_len(bytes, utf16, (gssize)len);
-  write_bytes(tree, relative, bytes->str, (gssize)bytes->len);
+  gp_test_tree_write(tree, relative, bytes->str, (gssize)bytes->len);
 }
 
 /* ------------------------------------------------------ generated backups */
@@ -236,7 +160,7 @@ backup_xml(const Fake *fake)
 
 /* Writes @fake into @folder (relative to the tree). */
 static void
-write_backup(const TmpTree *tree, const char *folder, const Fake *fake)
+write_backup(const GpTestTree *tree, const char *folder, const Fake *fake)
 {
   g_autofree char *children = inst_children(fake);
   g_autofree char *info = g_strdup_printf(
@@ -249,15 +173,15 @@ write_backup(const TmpTree *tree, const char *folder, const Fake *fake)
   g_autofree char *info_path = g_build_filename(folder, OR(fake->info_file, "bkupInfo.xml"), NULL);
   g_autofree char *template = g_build_filename(folder, OR(fake->template, TEMPLATE_PATH), NULL);
 
-  write_bytes(tree, backup_path, xml, -1);
-  write_bytes(tree, info_path, info, -1);
+  gp_test_tree_write(tree, backup_path, xml, -1);
+  gp_test_tree_write(tree, info_path, info, -1);
   if (!fake->template || fake->template[0])
     write_template(tree, template);
 }
 
 /* Writes @folder/manifest.xml listing @fakes (NULL-terminated). */
 static void
-write_manifest(const TmpTree *tree, const char *folder, const Fake *const *fakes)
+write_manifest(const GpTestTree *tree, const char *folder, const Fake *const *fakes)
 {
   g_autoptr(GString) xml = g_string_new(
       "<Backups xmlns=\"http://www.microsoft.com/GroupPolicy/GPOOperations/Manifest\" "
@@ -270,7 +194,7 @@ write_manifest(const TmpTree *tree, const char *folder, const Fake *const *fakes
     g_string_append_printf(xml, "<BackupInst>%s</BackupInst>", children);
   }
   g_string_append(xml, "</Backups>");
-  write_bytes(tree, path, xml->str, -1);
+  gp_test_tree_write(tree, path, xml->str, -1);
 }
 
 /* ------------------------------------------------------------- the model */
@@ -538,7 +462,7 @@ test_backup_sample_bare_manifests(void)
 
   for (gsize i = 0; i < G_N_ELEMENTS(manifests); i++) {
     g_autofree char *sample = gp_test_sample(manifests[i].file);
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new();
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autoptr(GError) error = NULL;
@@ -549,7 +473,7 @@ test_backup_sample_bare_manifests(void)
       return;
     data = gp_test_read(sample, &len);
     REQUIRE(data != NULL);
-    write_bytes(tree, "manifest.xml", data, (gssize)len);
+    gp_test_tree_write(tree, "manifest.xml", data, (gssize)len);
     CU_ASSERT_FALSE(gp_backup_load_dir(tree->root, model, diags, &error));
     REQUIRE(error != NULL);
     CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_SYNTAX));
@@ -572,7 +496,7 @@ test_backup_newest_wins(void)
   static const char *const ids[] = { BACKUP_A, BACKUP_B, BACKUP_C };
 
   for (gsize c = 0; c < G_N_ELEMENTS(times); c++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new();
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     const GpDiagnostic *diag;
@@ -607,7 +531,7 @@ test_backup_newest_wins(void)
 static void
 test_backup_same_guid_two_domains(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake contoso = { .id = BACKUP_A, .name = "Contoso" };
@@ -628,7 +552,7 @@ test_backup_same_guid_two_domains(void)
 static void
 test_backup_name_case(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   /* Upper-case ID, lower-case folder; lower-case ID, upper-case folder. */
@@ -660,7 +584,7 @@ test_backup_name_case(void)
 static void
 test_backup_manifest_entries(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake present = { .id = BACKUP_A, .name = "Present" };
@@ -690,13 +614,13 @@ test_backup_manifest_entries(void)
 static void
 test_backup_broken_manifest(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A };
 
   write_backup(tree, "packages/" BACKUP_A, &fake);
-  write_bytes(tree, "manifest.xml", "<Backups><BackupInst>", -1);
+  gp_test_tree_write(tree, "manifest.xml", "<Backups><BackupInst>", -1);
   REQUIRE(load_ok(tree->root, model, diags));
   CU_ASSERT_PTR_NOT_NULL(gpo_by_dn(model, GPO_DN));
   CU_ASSERT_PTR_NOT_NULL(find_diag(diags, "looking for backup folders instead"));
@@ -706,15 +630,15 @@ test_backup_broken_manifest(void)
 static void
 test_backup_missing_template(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A, .template = "" };
-  g_autofree char *folder = tree_path(tree, BACKUP_A);
+  g_autofree char *folder = gp_test_tree_path(tree, BACKUP_A);
   const GpGpo *gpo;
 
   write_backup(tree, BACKUP_A, &fake);
-  write_bytes(tree, BACKUP_A "/DomainSysvol/GPO/Machine/registry.pol", "PReg", -1);
+  gp_test_tree_write(tree, BACKUP_A "/DomainSysvol/GPO/Machine/registry.pol", "PReg", -1);
   REQUIRE(load_ok(folder, model, diags));
   gpo = gpo_by_dn(model, GPO_DN);
   REQUIRE(gpo != NULL);
@@ -728,14 +652,14 @@ test_backup_missing_template(void)
 static void
 test_backup_unreadable_template(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A, .template = "" };
   const GpGpo *gpo;
 
   write_backup(tree, BACKUP_A, &fake);
-  write_bytes(tree, BACKUP_A "/" TEMPLATE_PATH, "just some text\r\n", -1);
+  gp_test_tree_write(tree, BACKUP_A "/" TEMPLATE_PATH, "just some text\r\n", -1);
   REQUIRE(load_ok(tree->root, model, diags));
   gpo = gpo_by_dn(model, GPO_DN);
   REQUIRE(gpo != NULL);
@@ -753,12 +677,12 @@ test_backup_broken_backup_xml(void)
   static const char *const broken[] = { "this is not XML", "<Other/>", NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(broken); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new();
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autoptr(GError) error = NULL;
-    g_autofree char *folder = tree_path(tree, BACKUP_B);
-    g_autofree char *backup_xml_path = tree_path(tree, BACKUP_B "/Backup.xml");
+    g_autofree char *folder = gp_test_tree_path(tree, BACKUP_B);
+    g_autofree char *backup_xml_path = gp_test_tree_path(tree, BACKUP_B "/Backup.xml");
     Fake good = { .id = BACKUP_A };
     Fake bad = { .id = BACKUP_B, .guid = GPO2_GUID };
     const GpDiagnostic *diag;
@@ -766,7 +690,7 @@ test_backup_broken_backup_xml(void)
     write_backup(tree, BACKUP_A, &good);
     write_backup(tree, BACKUP_B, &bad);
     if (broken[i])
-      write_bytes(tree, BACKUP_B "/Backup.xml", broken[i], -1);
+      gp_test_tree_write(tree, BACKUP_B "/Backup.xml", broken[i], -1);
     else
       CU_ASSERT_EQUAL(g_remove(backup_xml_path), 0);
     REQUIRE(load_ok(tree->root, model, diags));
@@ -799,7 +723,7 @@ test_backup_security_descriptor(void)
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new();
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     Fake fake = { .id = BACKUP_A, .sd = cases[i].hex };
@@ -826,7 +750,7 @@ test_backup_security_descriptor(void)
 static void
 test_backup_core_settings(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A,
@@ -858,7 +782,7 @@ test_backup_core_settings(void)
 static void
 test_backup_bad_values(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A, .options = 7, .wmi = "MSFT_SomFilter.ID=\"nope\"" };
@@ -879,7 +803,7 @@ test_backup_bad_values(void)
 static void
 test_backup_existing_gpo(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   Fake fake = { .id = BACKUP_A, .name = "Backed up", .machine_version = (9u << 16) | 9u };
@@ -905,13 +829,13 @@ test_backup_existing_gpo(void)
 static void
 test_backup_symlinks(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
-  g_autofree char *given = tree_path(tree, "backups");
-  g_autofree char *real_template = tree_path(outside, "GptTmpl.inf");
-  g_autofree char *real_backup = tree_path(outside, BACKUP_C);
+  g_autofree char *given = gp_test_tree_path(tree, "backups");
+  g_autofree char *real_template = gp_test_tree_path(outside, "GptTmpl.inf");
+  g_autofree char *real_backup = gp_test_tree_path(outside, BACKUP_C);
   Fake fake = { .id = BACKUP_A, .template = "" };
   Fake other = { .id = BACKUP_C, .guid = GPO2_GUID };
   const GpGpo *gpo;
@@ -919,8 +843,8 @@ test_backup_symlinks(void)
   write_template(outside, "GptTmpl.inf");
   write_backup(outside, BACKUP_C, &other);
   write_backup(tree, "backups/" BACKUP_A, &fake);
-  make_symlink(tree, real_template, "backups/" BACKUP_A "/" TEMPLATE_PATH);
-  make_symlink(tree, real_backup, "backups/" BACKUP_C);
+  gp_test_tree_symlink(tree, real_template, "backups/" BACKUP_A "/" TEMPLATE_PATH);
+  gp_test_tree_symlink(tree, real_backup, "backups/" BACKUP_C);
   REQUIRE(load_ok(given, model, diags));
   CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 1);
   gpo = gpo_by_dn(model, GPO_DN);
@@ -937,20 +861,20 @@ test_backup_symlinks(void)
 static void
 test_backup_symlinked_backup_xml(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   g_autoptr(GError) error = NULL;
-  g_autofree char *folder = tree_path(tree, BACKUP_A);
-  g_autofree char *real = tree_path(outside, "x/Backup.xml");
-  g_autofree char *link = tree_path(tree, BACKUP_A "/Backup.xml");
+  g_autofree char *folder = gp_test_tree_path(tree, BACKUP_A);
+  g_autofree char *real = gp_test_tree_path(outside, "x/Backup.xml");
+  g_autofree char *link = gp_test_tree_path(tree, BACKUP_A "/Backup.xml");
   Fake fake = { .id = BACKUP_A };
 
   write_backup(outside, "x", &fake);
   write_backup(tree, BACKUP_A, &fake);
   CU_ASSERT_EQUAL(g_remove(link), 0);
-  make_symlink(tree, real, BACKUP_A "/Backup.xml");
+  gp_test_tree_symlink(tree, real, BACKUP_A "/Backup.xml");
   CU_ASSERT_FALSE(gp_backup_load_dir(folder, model, diags, &error));
   CU_ASSERT_PTR_NOT_NULL(error);
   CU_ASSERT_PTR_NOT_NULL(find_diag(diags, "symbolic link"));
@@ -961,11 +885,11 @@ test_backup_symlinked_backup_xml(void)
 static void
 test_backup_bad_paths(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new();
-  g_autofree char *file = tree_path(tree, "Backup.xml");
-  g_autofree char *missing = tree_path(tree, "nowhere");
-  g_autofree char *empty = tree_path(tree, "empty");
+  g_autofree char *file = gp_test_tree_path(tree, "Backup.xml");
+  g_autofree char *missing = gp_test_tree_path(tree, "nowhere");
+  g_autofree char *empty = gp_test_tree_path(tree, "empty");
   const char *const paths[] = { file, missing, empty };
   const GpLoadError codes[] = { GP_LOAD_ERROR_IO, GP_LOAD_ERROR_IO, GP_LOAD_ERROR_SYNTAX };
   Fake fake = { 0 };

@@ -38,94 +38,20 @@
 
 /* ------------------------------------------------------- temporary trees */
 
-typedef struct {
-  char *root;
-} TmpTree;
-
-/* Removes @path and what it holds; symbolic links are removed, never followed. */
-static void
-remove_tree(const char *path)
-{
-  if (!g_file_test(path, G_FILE_TEST_IS_SYMLINK) && g_file_test(path, G_FILE_TEST_IS_DIR)) {
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *entry;
-
-    while (dir && (entry = g_dir_read_name(dir))) {
-      g_autofree char *child = g_build_filename(path, entry, NULL);
-      remove_tree(child);
-    }
-    if (g_rmdir(path) != 0)
-      printf("\ncannot remove %s\n", path);
-    return;
-  }
-  if (g_remove(path) != 0)
-    printf("\ncannot remove %s\n", path);
-}
-
-static TmpTree *
-tmp_tree_new(void)
-{
-  TmpTree *tree = g_new0(TmpTree, 1);
-
-  tree->root = g_build_filename(g_get_tmp_dir(), "gpsim-sysvol-XXXXXX", NULL);
-  if (!g_mkdtemp(tree->root))
-    CU_FAIL("g_mkdtemp failed");
-  return tree;
-}
-
-static void
-tmp_tree_free(TmpTree *tree)
-{
-  if (!tree)
-    return;
-  remove_tree(tree->root);
-  g_free(tree->root);
-  g_free(tree);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(TmpTree, tmp_tree_free)
-
-/* Returns: (transfer full): @relative under the tree ('/' separated). */
-static char *
-tree_path(const TmpTree *tree, const char *relative)
-{
-  return g_build_filename(tree->root, relative, NULL);
-}
-
-static void
-write_bytes(const TmpTree *tree, const char *relative, const char *data, gssize len)
-{
-  g_autofree char *path = tree_path(tree, relative);
-  g_autofree char *dir = g_path_get_dirname(path);
-  g_autoptr(GError) error = NULL;
-
-  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
-  if (!g_file_set_contents(path, data, len, &error))
-    CU_FAIL(error->message);
-}
-
-static void
-make_dir(const TmpTree *tree, const char *relative)
-{
-  g_autofree char *path = tree_path(tree, relative);
-
-  CU_ASSERT_EQUAL(g_mkdir_with_parents(path, 0700), 0);
-}
-
 /* GPT.INI is ANSI. */
 static void
-write_gpt_ini(const TmpTree *tree, const char *gpo_dir, const char *name, guint32 version)
+write_gpt_ini(const GpTestTree *tree, const char *gpo_dir, const char *name, guint32 version)
 {
   g_autofree char *relative = g_build_filename(gpo_dir, name, NULL);
   g_autofree char *text
       = g_strdup_printf("[General]\r\nVersion=%u\r\ndisplayName=New GPO\r\n", version);
 
-  write_bytes(tree, relative, text, -1);
+  gp_test_tree_write(tree, relative, text, -1);
 }
 
 /* GptTmpl.inf is UTF-16LE with a BOM. */
 static void
-write_template(const TmpTree *tree, const char *gpo_dir, const char *relative_path)
+write_template(const GpTestTree *tree, const char *gpo_dir, const char *relative_path)
 {
   g_autofree char *relative = g_build_filename(gpo_dir, relative_path, NULL);
   g_autoptr(GError) error = NULL;
@@ -138,25 +64,15 @@ write_template(const TmpTree *tree, const char *gpo_dir, const char *relative_pa
     return;
   }
   g_string_append_len(bytes, utf16, (gssize)len);
-  write_bytes(tree, relative, bytes->str, (gssize)bytes->len);
+  gp_test_tree_write(tree, relative, bytes->str, (gssize)bytes->len);
 }
 
 /* A complete GPO folder: GPT.INI and GptTmpl.inf. */
 static void
-write_gpo(const TmpTree *tree, const char *gpo_dir, guint32 version)
+write_gpo(const GpTestTree *tree, const char *gpo_dir, guint32 version)
 {
   write_gpt_ini(tree, gpo_dir, "GPT.INI", version);
   write_template(tree, gpo_dir, TEMPLATE_PATH);
-}
-
-static void
-make_symlink(const TmpTree *tree, const char *target, const char *relative)
-{
-  g_autofree char *path = tree_path(tree, relative);
-  g_autofree char *dir = g_path_get_dirname(path);
-
-  CU_ASSERT_EQUAL(g_mkdir_with_parents(dir, 0700), 0);
-  CU_ASSERT_EQUAL(symlink(target, path), 0);
 }
 
 /* ------------------------------------------------------------- the model */
@@ -252,12 +168,12 @@ test_sysvol_roots(void)
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(root_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autoptr(GError) error = NULL;
     g_autofree char *gpo_dir = g_build_filename(root_cases[i].policies, DDP_GUID, NULL);
-    g_autofree char *given = tree_path(tree, root_cases[i].given);
+    g_autofree char *given = gp_test_tree_path(tree, root_cases[i].given);
     GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
     write_gpo(tree, gpo_dir, 7);
@@ -299,11 +215,11 @@ test_sysvol_name_case(void)
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(casing_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autofree char *gpo_dir = g_build_filename("Policies", casing_cases[i].guid_folder, NULL);
-    g_autofree char *given = tree_path(tree, "Policies");
+    g_autofree char *given = gp_test_tree_path(tree, "Policies");
     GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
     write_gpt_ini(tree, gpo_dir, casing_cases[i].gpt_ini, 3);
@@ -344,7 +260,7 @@ static const struct {
 };
 
 static void
-write_content_case(const TmpTree *tree, const char *gpo_dir, gsize i)
+write_content_case(const GpTestTree *tree, const char *gpo_dir, gsize i)
 {
   g_autofree char *template = NULL;
 
@@ -352,7 +268,7 @@ write_content_case(const TmpTree *tree, const char *gpo_dir, gsize i)
     write_gpt_ini(tree, gpo_dir, "GPT.INI", 5);
   if (content_cases[i].gpt == GPT_NO_GENERAL) {
     g_autofree char *ini = g_build_filename(gpo_dir, "GPT.INI", NULL);
-    write_bytes(tree, ini, "[Other]\r\nVersion=5\r\n", -1);
+    gp_test_tree_write(tree, ini, "[Other]\r\nVersion=5\r\n", -1);
   }
   if (!content_cases[i].template)
     return;
@@ -361,7 +277,7 @@ write_content_case(const TmpTree *tree, const char *gpo_dir, gsize i)
     return;
   }
   template = g_build_filename(gpo_dir, TEMPLATE_PATH, NULL);
-  write_bytes(tree, template, content_cases[i].template, -1);
+  gp_test_tree_write(tree, template, content_cases[i].template, -1);
 }
 
 static void
@@ -370,15 +286,15 @@ test_sysvol_folder_contents(void)
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(content_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autofree char *gpo_dir = g_build_filename("Policies", DDP_GUID, NULL);
-    g_autofree char *given = tree_path(tree, "Policies");
+    g_autofree char *given = gp_test_tree_path(tree, "Policies");
     GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
     gboolean unreadable = content_cases[i].state == GP_SYSVOL_UNREADABLE;
 
-    make_dir(tree, gpo_dir);
+    gp_test_tree_mkdir(tree, gpo_dir);
     write_content_case(tree, gpo_dir, i);
     CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, diags, NULL));
     REQUIRE(gpo != NULL);
@@ -408,12 +324,12 @@ test_sysvol_missing_and_orphan(void)
   static const char *const dns[]
       = { DDP_DN(CONTOSO), "CN=" OTHER_GUID ",CN=Policies,CN=System," CONTOSO, DDP_DN(FABRIKAM),
           NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   g_autoptr(GPtrArray) orphans = NULL;
-  g_autofree char *given = tree_path(tree, "contoso.com");
-  g_autofree char *orphan_dir = tree_path(tree, "contoso.com/Policies/" ORPHAN_GUID);
+  g_autofree char *given = gp_test_tree_path(tree, "contoso.com");
+  g_autofree char *orphan_dir = gp_test_tree_path(tree, "contoso.com/Policies/" ORPHAN_GUID);
   GpGpo *other = gpo_by_dn(model, "CN=" OTHER_GUID ",CN=Policies,CN=System," CONTOSO);
   GpGpo *fabrikam = gpo_by_dn(model, DDP_DN(FABRIKAM));
   const GpGpo *orphan;
@@ -452,9 +368,9 @@ static void
 test_sysvol_missing_any_domain(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), DDP_DN(FABRIKAM), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
-  g_autofree char *given = tree_path(tree, "Policies");
+  g_autofree char *given = gp_test_tree_path(tree, "Policies");
   GpGpo *contoso = gpo_by_dn(model, DDP_DN(CONTOSO));
   GpGpo *fabrikam = gpo_by_dn(model, DDP_DN(FABRIKAM));
 
@@ -482,10 +398,10 @@ static void
 test_sysvol_domain_matching(void)
 {
   for (gsize i = 0; i < G_N_ELEMENTS(shared_guid_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(shared_guid_cases[i].dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
-    g_autofree char *given = tree_path(tree, "sysvol");
+    g_autofree char *given = gp_test_tree_path(tree, "sysvol");
     GpGpo *contoso = gpo_by_dn(model, DDP_DN(CONTOSO));
     GpGpo *fabrikam = gpo_by_dn(model, DDP_DN(FABRIKAM));
 
@@ -522,10 +438,10 @@ test_sysvol_domain_from_path(void)
   static const char *const dns[] = { DDP_DN(FABRIKAM), DDP_DN(CONTOSO), NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(domain_path_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
-    g_autofree char *given = tree_path(tree, domain_path_cases[i]);
+    g_autofree char *given = gp_test_tree_path(tree, domain_path_cases[i]);
     GpGpo *contoso = gpo_by_dn(model, DDP_DN(CONTOSO));
     GpGpo *fabrikam = gpo_by_dn(model, DDP_DN(FABRIKAM));
 
@@ -548,11 +464,11 @@ static void
 test_sysvol_domain_not_borrowed(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
   g_autoptr(GPtrArray) all = NULL;
-  g_autofree char *given = tree_path(tree, "sysvol");
+  g_autofree char *given = gp_test_tree_path(tree, "sysvol");
   GpGpo *contoso = gpo_by_dn(model, DDP_DN(CONTOSO));
 
   write_gpo(tree, "sysvol/fabrikam.com/Policies/" DDP_GUID, 22);
@@ -572,17 +488,17 @@ static void
 test_sysvol_symlinked_template(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
-  g_autofree char *given = tree_path(tree, "Policies");
-  g_autofree char *secret = tree_path(outside, "GptTmpl.inf");
+  g_autofree char *given = gp_test_tree_path(tree, "Policies");
+  g_autofree char *secret = gp_test_tree_path(outside, "GptTmpl.inf");
   GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
   write_template(outside, ".", "GptTmpl.inf");
   write_gpt_ini(tree, "Policies/" DDP_GUID, "GPT.INI", 4);
-  make_symlink(tree, secret, "Policies/" DDP_GUID "/" TEMPLATE_PATH);
+  gp_test_tree_symlink(tree, secret, "Policies/" DDP_GUID "/" TEMPLATE_PATH);
   CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, diags, NULL));
   REQUIRE(gpo != NULL);
   CU_ASSERT_PTR_NULL(gpo->machine_template);
@@ -597,16 +513,16 @@ static void
 test_sysvol_symlinked_subfolder(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
-  g_autofree char *given = tree_path(tree, "Policies");
-  g_autofree char *machine = tree_path(outside, "Machine");
+  g_autofree char *given = gp_test_tree_path(tree, "Policies");
+  g_autofree char *machine = gp_test_tree_path(outside, "Machine");
   GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
   write_template(outside, ".", TEMPLATE_PATH);
   write_gpt_ini(tree, "Policies/" DDP_GUID, "GPT.INI", 4);
-  make_symlink(tree, machine, "Policies/" DDP_GUID "/Machine");
+  gp_test_tree_symlink(tree, machine, "Policies/" DDP_GUID "/Machine");
   CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, NULL, NULL));
   REQUIRE(gpo != NULL);
   CU_ASSERT_PTR_NULL(gpo->machine_template);
@@ -617,16 +533,16 @@ static void
 test_sysvol_symlinked_gpt_ini(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
-  g_autofree char *given = tree_path(tree, "Policies");
-  g_autofree char *ini = tree_path(outside, "GPT.INI");
+  g_autofree char *given = gp_test_tree_path(tree, "Policies");
+  g_autofree char *ini = gp_test_tree_path(outside, "GPT.INI");
   GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
   write_gpt_ini(outside, ".", "GPT.INI", 9);
   write_template(tree, "Policies/" DDP_GUID, TEMPLATE_PATH);
-  make_symlink(tree, ini, "Policies/" DDP_GUID "/GPT.INI");
+  gp_test_tree_symlink(tree, ini, "Policies/" DDP_GUID "/GPT.INI");
   CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, NULL, NULL));
   REQUIRE(gpo != NULL);
   CU_ASSERT_EQUAL(gpo->sysvol, GP_SYSVOL_UNREADABLE);
@@ -639,19 +555,19 @@ static void
 test_sysvol_symlinked_gpo_folder(void)
 {
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(dns);
   g_autoptr(GPtrArray) diags = gp_diag_list_new();
-  g_autofree char *given = tree_path(tree, "Policies");
-  g_autofree char *link = tree_path(tree, "Policies/" DDP_GUID);
-  g_autofree char *target = tree_path(outside, "gpo");
+  g_autofree char *given = gp_test_tree_path(tree, "Policies");
+  g_autofree char *link = gp_test_tree_path(tree, "Policies/" DDP_GUID);
+  g_autofree char *target = gp_test_tree_path(outside, "gpo");
   GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
   const GpDiagnostic *warning;
 
   write_gpo(outside, "gpo", 4);
   write_gpo(tree, "Policies/" OTHER_GUID, 1);
-  make_symlink(tree, target, "Policies/" DDP_GUID);
+  gp_test_tree_symlink(tree, target, "Policies/" DDP_GUID);
   CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, diags, NULL));
   REQUIRE(gpo != NULL);
   CU_ASSERT_EQUAL(gpo->sysvol, GP_SYSVOL_MISSING);
@@ -667,14 +583,14 @@ test_sysvol_symlinked_gpo_folder(void)
 static void
 test_sysvol_symlinked_policies(void)
 {
-  g_autoptr(TmpTree) tree = tmp_tree_new();
-  g_autoptr(TmpTree) outside = tmp_tree_new();
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpTestTree) outside = gp_test_tree_new();
   g_autoptr(GpModel) model = model_new(NULL);
   g_autoptr(GError) error = NULL;
-  g_autofree char *policies = tree_path(outside, "Policies");
+  g_autofree char *policies = gp_test_tree_path(outside, "Policies");
 
   write_gpo(outside, "Policies/" DDP_GUID, 4);
-  make_symlink(tree, policies, "contoso.com/Policies");
+  gp_test_tree_symlink(tree, policies, "contoso.com/Policies");
   CU_ASSERT_FALSE(gp_sysvol_load_dir(tree->root, model, NULL, &error));
   CU_ASSERT_TRUE(g_error_matches(error, GP_LOAD_ERROR, GP_LOAD_ERROR_SYNTAX));
   CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 0);
@@ -704,7 +620,7 @@ static const struct {
 };
 
 static void
-setup_bad_path(const TmpTree *tree, BadSetup setup)
+setup_bad_path(const GpTestTree *tree, BadSetup setup)
 {
   switch (setup) {
   case SETUP_NOTHING:
@@ -713,7 +629,7 @@ setup_bad_path(const TmpTree *tree, BadSetup setup)
     write_gpt_ini(tree, ".", "GPT.INI", 1);
     break;
   case SETUP_EMPTY_DIR:
-    make_dir(tree, "Policies");
+    gp_test_tree_mkdir(tree, "Policies");
     break;
   case SETUP_NO_GUID:
     write_gpo(tree, "Policies/{not-a-guid}", 1);
@@ -731,11 +647,11 @@ test_sysvol_bad_paths(void)
   static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
 
   for (gsize i = 0; i < G_N_ELEMENTS(bad_path_cases); i++) {
-    g_autoptr(TmpTree) tree = tmp_tree_new();
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
     g_autoptr(GpModel) model = model_new(dns);
     g_autoptr(GPtrArray) diags = gp_diag_list_new();
     g_autoptr(GError) error = NULL;
-    g_autofree char *given = tree_path(tree, bad_path_cases[i].given);
+    g_autofree char *given = gp_test_tree_path(tree, bad_path_cases[i].given);
     GpGpo *gpo = gpo_by_dn(model, DDP_DN(CONTOSO));
 
     setup_bad_path(tree, bad_path_cases[i].setup);
