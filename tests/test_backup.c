@@ -70,8 +70,6 @@
   "01 00 04 80 00 00 00 00 00 00 00 00 00 00 00 00 14 00 00 00 "                                   \
   "02 00 1c 00 01 00 00 00 00 00 14 00 10 00 00 00 01 01 00 00 00 00 00 05 0b 00 00 00"
 
-/* ------------------------------------------------------- temporary trees */
-
 /* GptTmpl.inf is UTF-16LE with a BOM. */
 static void
 write_template(const GpTestTree *tree, const char *relative)

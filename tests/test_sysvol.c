@@ -36,8 +36,6 @@
   "[Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n"                                         \
   "[Privilege Rights]\r\nSeImpersonatePrivilege = *S-1-5-32-544,*S-1-5-6\r\n"
 
-/* ------------------------------------------------------- temporary trees */
-
 /* GPT.INI is ANSI. */
 static void
 write_gpt_ini(const GpTestTree *tree, const char *gpo_dir, const char *name, guint32 version)
