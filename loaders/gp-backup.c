@@ -51,21 +51,6 @@ entry_kind(const char *path)
   return S_ISREG(st.st_mode) ? ENTRY_FILE : ENTRY_OTHER;
 }
 
-/* Returns: (transfer full) (nullable): @dir/@name matched case-insensitively. */
-static char *
-find_child(const char *dir, const char *name)
-{
-  g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-  const char *entry;
-
-  if (!handle)
-    return NULL;
-  while ((entry = g_dir_read_name(handle)))
-    if (g_ascii_strcasecmp(entry, name) == 0)
-      return g_build_filename(dir, entry, NULL);
-  return NULL;
-}
-
 static gint
 compare_names(gconstpointer a, gconstpointer b)
 {
@@ -247,8 +232,8 @@ backup_listed(const GPtrArray *backups, const char *dir)
 static gboolean
 holds_backup(const char *dir)
 {
-  g_autofree char *backup = find_child(dir, "Backup.xml");
-  g_autofree char *info = find_child(dir, "bkupInfo.xml");
+  g_autofree char *backup = gp_dir_find_child(dir, "Backup.xml");
+  g_autofree char *info = gp_dir_find_child(dir, "bkupInfo.xml");
 
   return backup || info;
 }
@@ -285,7 +270,7 @@ add_manifest_entry(const char *dir, const char *manifest, const xmlNode *node, G
   EntryKind kind;
 
   inst_read(node, &inst);
-  folder = inst.id ? find_child(dir, inst.id) : NULL;
+  folder = inst.id ? gp_dir_find_child(dir, inst.id) : NULL;
   kind = entry_kind(folder);
   if (!inst.id)
     gp_diag_add(diags, GP_SEVERITY_WARNING, manifest, gp_xml_line(node),
@@ -348,7 +333,7 @@ find_backups(const char *path, GPtrArray *backups, GPtrArray *diags)
     g_ptr_array_add(backups, backup_new(path, NULL));
     return;
   }
-  manifest = find_child(path, "manifest.xml");
+  manifest = gp_dir_find_child(path, "manifest.xml");
   if (manifest && collect_from_manifest(path, manifest, backups, diags))
     return;
   scan_dir(path, MAX_SCAN_DEPTH, backups, diags);
@@ -360,7 +345,7 @@ find_backups(const char *path, GPtrArray *backups, GPtrArray *diags)
 static void
 read_info(Backup *backup, GPtrArray *diags)
 {
-  g_autofree char *path = find_child(backup->dir, "bkupInfo.xml");
+  g_autofree char *path = gp_dir_find_child(backup->dir, "bkupInfo.xml");
   g_autoptr(GError) error = NULL;
   g_autoptr(xmlDoc) doc = path ? read_xml(path, &error) : NULL;
   xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
@@ -418,7 +403,7 @@ read_backup(Backup *backup, GPtrArray *diags)
   xmlNode *root;
 
   read_info(backup, diags);
-  backup->file = find_child(backup->dir, "Backup.xml");
+  backup->file = gp_dir_find_child(backup->dir, "Backup.xml");
   if (!backup->file) {
     gp_diag_add(diags, GP_SEVERITY_WARNING, backup->dir, 0,
                 "backup folder without Backup.xml; backup %s skipped", backup_id(backup));
@@ -657,7 +642,7 @@ find_template(const char *backup_dir, char **out_link)
   char *path = g_strdup(backup_dir);
 
   for (guint i = 0; path && i < G_N_ELEMENTS(template_path); i++) {
-    char *next = find_child(path, template_path[i]);
+    char *next = gp_dir_find_child(path, template_path[i]);
 
     g_free(path);
     path = next;
@@ -701,7 +686,7 @@ apply_sysvol(const Backup *backup, GpGpo *gpo, guint32 gpt_version, const GpMode
 static void
 load_links(const Backup *backup, GpModel *model, GPtrArray *diags)
 {
-  g_autofree char *path = find_child(backup->dir, "gpreport.xml");
+  g_autofree char *path = gp_dir_find_child(backup->dir, "gpreport.xml");
   g_autoptr(GError) error = NULL;
 
   if (!path) {

@@ -1,6 +1,7 @@
-/* gp-limits.c - checking an input file before it is read (see gp-loaders.h).
+/* gp-limits.c - checking an input file before it is read, and finding one in a
+ * folder the way Windows names it (see gp-loaders.h).
  *
- * Exports gp_check_input_file().  Loaders read whole files into memory, so the
+ * Exports gp_check_input_file() and gp_dir_find_child().  Loaders read whole files into memory, so the
  * size of a file is checked with stat() before the first byte is read: an
  * enormous (or sparse) file is refused with its size and the limit, never
  * half-read.  The check also refuses what cannot be read safely at all: a
@@ -57,4 +58,18 @@ gp_check_input_file(const char *path, guint64 max_bytes, GpFileCheck flags, cons
     return FALSE;
   }
   return TRUE;
+}
+
+char *
+gp_dir_find_child(const char *dir, const char *name)
+{
+  g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+  const char *entry;
+
+  if (!handle)
+    return NULL;
+  while ((entry = g_dir_read_name(handle)))
+    if (g_ascii_strcasecmp(entry, name) == 0)
+      return g_build_filename(dir, entry, NULL);
+  return NULL;
 }

@@ -51,6 +51,10 @@ typedef enum {
 gboolean gp_check_input_file(const char *path, guint64 max_bytes, GpFileCheck flags,
                              const char *hint, GError **error);
 
+/* Returns: (transfer full) (nullable): @dir/@name with @name matched
+ * case-insensitively, as Windows paths are (SYSVOL copies, GPMC backups). */
+char *gp_dir_find_child(const char *dir, const char *name);
+
 /* ------------------------------------------------------- security templates */
 
 /* Parses a security template (GptTmpl.inf, secedit /export).  [Privilege Rights]

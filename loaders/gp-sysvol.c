@@ -33,21 +33,6 @@ check_folder_file(const char *path, GError **error)
                              "files inside a SYSVOL copy are refused above it", error);
 }
 
-/* Returns: (transfer full) (nullable): @dir/@name matched case-insensitively. */
-static char *
-find_child(const char *dir, const char *name)
-{
-  g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
-  const char *entry;
-
-  if (!handle)
-    return NULL;
-  while ((entry = g_dir_read_name(handle)))
-    if (g_ascii_strcasecmp(entry, name) == 0)
-      return g_build_filename(dir, entry, NULL);
-  return NULL;
-}
-
 static gboolean
 has_guid_folders(const char *dir)
 {
@@ -104,7 +89,7 @@ find_template(const char *gpo_dir, char **out_link)
   char *path = g_strdup(gpo_dir);
 
   for (guint i = 0; path && i < G_N_ELEMENTS(template_path); i++) {
-    char *next = find_child(path, template_path[i]);
+    char *next = gp_dir_find_child(path, template_path[i]);
     g_free(path);
     path = next;
     if (path && is_symlink(path)) {
@@ -133,7 +118,7 @@ folder_contents_clear(FolderContents *contents)
 static void
 read_gpt_ini(const char *gpo_dir, FolderContents *out, GPtrArray *diags)
 {
-  g_autofree char *path = find_child(gpo_dir, "GPT.INI");
+  g_autofree char *path = gp_dir_find_child(gpo_dir, "GPT.INI");
   g_autofree char *data = NULL;
   g_autoptr(GError) error = NULL;
   gsize len;
