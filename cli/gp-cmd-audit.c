@@ -198,21 +198,6 @@ json_uint(JsonBuilder *b, const char *member, guint value)
 }
 
 static void
-json_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
-{
-  json_builder_set_member_name(b, "granted_by");
-  if (!entry) {
-    json_builder_add_null_value(b);
-    return;
-  }
-  json_builder_begin_object(b);
-  gp_json_add_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
-  gp_json_add_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
-  gp_json_add_string(b, "som", entry->som->dn);
-  json_builder_end_object(b);
-}
-
-static void
 json_findings(JsonBuilder *b, const Audit *audit)
 {
   json_builder_set_member_name(b, "findings");
@@ -229,7 +214,7 @@ json_findings(JsonBuilder *b, const Audit *audit)
     json_builder_end_object(b);
     gp_json_add_string(b, "rule", f->rule);
     gp_json_add_string(b, "source", gp_source_to_string(f->source));
-    json_granted_by(b, f->granted_by);
+    gp_json_add_granted_by(b, f->granted_by);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

@@ -202,21 +202,6 @@ json_principal(JsonBuilder *b, const char *member, const char *sid, const char *
 }
 
 static void
-json_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
-{
-  json_builder_set_member_name(b, "granted_by");
-  if (!entry) {
-    json_builder_add_null_value(b);
-    return;
-  }
-  json_builder_begin_object(b);
-  gp_json_add_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
-  gp_json_add_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
-  gp_json_add_string(b, "som", entry->som->dn);
-  json_builder_end_object(b);
-}
-
-static void
 json_via(JsonBuilder *b, const GpWhoHasEntry *entry)
 {
   json_builder_set_member_name(b, "via");
@@ -261,7 +246,7 @@ json_entries(JsonBuilder *b, const WhoHas *w)
     gp_json_add_string(b, "right", entry->right->right);
     gp_json_add_string(b, "source", gp_source_to_string(entry->right->source));
     json_via(b, entry);
-    json_granted_by(b, entry->granted_by);
+    gp_json_add_granted_by(b, entry->granted_by);
     json_removals(b, entry);
     gp_json_add_strings(b, "notes", entry->notes);
     json_builder_end_object(b);

@@ -20,6 +20,21 @@ gp_json_add_string(JsonBuilder *b, const char *member, const char *value)
 }
 
 void
+gp_json_add_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
+{
+  json_builder_set_member_name(b, "granted_by");
+  if (!entry) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  gp_json_add_string(b, "guid", entry->gpo ? entry->gpo->guid : entry->link->gpo_guid);
+  gp_json_add_string(b, "name", entry->gpo ? entry->gpo->display_name : NULL);
+  gp_json_add_string(b, "som", entry->som->dn);
+  json_builder_end_object(b);
+}
+
+void
 gp_json_add_strings(JsonBuilder *b, const char *member, const GPtrArray *strings)
 {
   json_builder_set_member_name(b, member);
