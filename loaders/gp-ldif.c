@@ -335,31 +335,34 @@ splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError *
   return TRUE;
 }
 
-/* Splits @text into groups of logical lines, one per record, and parses each
- * into @records.  Returns: FALSE with @error on a continuation line with
- * nothing to continue (that error wins, wherever it is), else on the first
- * record that cannot be parsed. */
+/* Splits @len bytes of @text into groups of logical lines, one per record, and
+ * parses each into @records.  @text starts at a record boundary: the file's
+ * start (@at_start) or just after a blank line; its first line is number
+ * @first_line.  Returns: FALSE with @split_error on a continuation line with
+ * nothing to continue (that error wins, wherever it is), else with
+ * @parse_error on the first record that cannot be parsed. */
 static gboolean
-split_groups(const LdifLoad *ld, const char *text, GPtrArray *records, GError **error)
+split_groups(const LdifLoad *ld, const char *text, gsize len, guint first_line, gboolean at_start,
+             GPtrArray *records, GError **split_error, GError **parse_error)
 {
-  LdifSplitter sp = { .file = ld->file, .ld = ld, .records = records };
+  LdifSplitter sp = { .file = ld->file, .ld = ld, .records = records, .after_blank = !at_start };
   g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_line_free);
   g_autoptr(GPtrArray) current = g_ptr_array_new();
-  const char *p = text;
-  guint lineno = 0;
+  const char *p = text, *end = text + len;
+  guint lineno = first_line;
   gboolean ok = TRUE;
 
   sp.pool = pool;
   sp.current = current;
-  while (ok && *p != '\0') {
-    const char *nl = strchr(p, '\n');
-    gsize len = nl != NULL ? (gsize)(nl - p) : strlen(p);
-    gsize content = len;
+  while (ok && p < end) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    gsize line_len = nl != NULL ? (gsize)(nl - p) : (gsize)(end - p);
+    gsize content = line_len;
 
     if (content > 0 && p[content - 1] == '\r')
       content--;
-    ok = splitter_feed(&sp, p, content, ++lineno, error);
-    p = nl != NULL ? nl + 1 : p + len;
+    ok = splitter_feed(&sp, p, content, ++lineno, split_error);
+    p = nl != NULL ? nl + 1 : end;
   }
   splitter_end_group(&sp);
   if (!ok) {
@@ -367,7 +370,7 @@ split_groups(const LdifLoad *ld, const char *text, GPtrArray *records, GError **
     return FALSE;
   }
   if (sp.parse_error) {
-    g_propagate_error(error, sp.parse_error);
+    g_propagate_error(parse_error, sp.parse_error);
     return FALSE;
   }
   return TRUE;
@@ -1530,48 +1533,253 @@ apply_records(LdifLoad *ld, GPtrArray *records)
   emit_ignored_note(ld);
 }
 
-/* ------------------------------------------------------------------ public */
+/* ------------------------------------------------- stages 1 and 2 in chunks
+ *
+ * A large export is cut at blank lines into chunks that threads split and
+ * parse on every core, each chunk with its own arena, names and findings.
+ * Stage 3 then applies the records in file order on the calling thread, and
+ * the findings are appended in file order, so the model, the messages and
+ * their order are those of a single pass. */
 
-/* Stages 2 and 3 over the decoded text; *@text (owned) is freed as soon as
- * stage 2 is done with it, so that stage 3 runs with the records alone. */
-static gboolean
-load_text(LdifLoad *ld, char **text, GError **error)
+/* Below twice this, a file is one chunk and no thread is started. */
+#define LDIF_CHUNK_BYTES (4u << 20)
+
+typedef struct {
+  const char *text; /* borrowed from the whole text; starts a line after a blank one */
+  gsize len;
+  gboolean at_start; /* the file's first chunk */
+  guint first_line;  /* physical lines before the chunk */
+  guint newlines;    /* in the chunk */
+  gboolean plain;    /* UTF-8 without NUL */
+  LdifLoad load;     /* stage 2 state of this chunk: its names, arena and findings */
+  LdifArena arena;
+  GPtrArray *records; /* LdifRecord* in the arena */
+  GError *split_error;
+  GError *parse_error;
+} LdifChunk;
+
+static void
+ldif_chunk_clear(LdifChunk *chunk)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new();
-  LdifArena arena = { g_ptr_array_new_with_free_func(g_free), NULL, 0 };
-  LdifDomainCache domain = { NULL, NULL };
-  gboolean ok;
-
-  ld->names = g_string_chunk_new(4096);
-  ld->kept = g_hash_table_new(NULL, NULL);
-  ld->domain = &domain;
-  ld->arena = &arena;
-  ok = split_groups(ld, *text, records, error);
-  g_clear_pointer(text, g_free);
-  if (ok) {
-    ld->ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
-    g_array_set_clear_func(ld->ignored, ldif_ignored_clear);
-    ld->pending_sddl = g_array_new(FALSE, FALSE, sizeof(LdifPendingSddl));
-    apply_records(ld, records);
-    g_array_unref(ld->pending_sddl);
-    g_array_unref(ld->ignored);
-  }
-  g_clear_pointer(&records, g_ptr_array_unref);
-  g_ptr_array_unref(arena.blocks);
-  g_hash_table_unref(ld->kept);
-  g_string_chunk_free(ld->names);
-  g_free(domain.domain_dn);
-  g_free(domain.prefix);
-  return ok;
+  g_clear_pointer(&chunk->records, g_ptr_array_unref);
+  g_clear_pointer(&chunk->arena.blocks, g_ptr_array_unref);
+  g_clear_pointer(&chunk->load.names, g_string_chunk_free);
+  g_clear_pointer(&chunk->load.kept, g_hash_table_unref);
+  g_clear_pointer(&chunk->load.diags, g_ptr_array_unref);
+  g_clear_error(&chunk->split_error);
+  g_clear_error(&chunk->parse_error);
 }
 
+/* Where the first blank line after the line holding @from ends: a point
+ * where the splitter's state is known (no open line, no comment, after a
+ * blank), so that a chunk may start there.  @end when there is none. */
+static const char *
+next_boundary(const char *from, const char *end)
+{
+  const char *p = memchr(from, '\n', (gsize)(end - from));
+
+  for (p = p ? p + 1 : end; p < end;) {
+    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    gsize content;
+
+    if (nl == NULL)
+      return end;
+    content = (gsize)(nl - p);
+    if (content > 0 && p[content - 1] == '\r')
+      content--;
+    if (is_blank(p, content))
+      return nl + 1;
+    p = nl + 1;
+  }
+  return end;
+}
+
+/* Cuts @text into chunks of about @chunk_bytes.  Returns: (transfer full) LdifChunk. */
+static GArray *
+cut_chunks(const char *text, gsize len, gsize chunk_bytes)
+{
+  GArray *chunks = g_array_new(FALSE, TRUE, sizeof(LdifChunk));
+  const char *p = text, *end = text + len;
+
+  g_array_set_clear_func(chunks, (GDestroyNotify)ldif_chunk_clear);
+  while (p < end) {
+    const char *stop
+        = (gsize)(end - p) < 2 * chunk_bytes ? end : next_boundary(p + chunk_bytes, end);
+    LdifChunk chunk = { .text = p, .len = (gsize)(stop - p), .at_start = p == text };
+
+    g_array_append_val(chunks, chunk);
+    p = stop;
+  }
+  return chunks;
+}
+
+typedef void (*LdifChunkFunc)(const LdifLoad *ld, LdifChunk *chunk);
+
+/* Chunks handed out one at a time to whichever thread is free. */
+typedef struct {
+  const LdifLoad *ld;
+  GArray *chunks;
+  LdifChunkFunc func;
+  gint next;
+} LdifWork;
+
+static gpointer
+work_on_chunks(gpointer data)
+{
+  LdifWork *work = data;
+  guint i;
+
+  while ((i = (guint)g_atomic_int_add(&work->next, 1)) < work->chunks->len)
+    work->func(work->ld, &g_array_index(work->chunks, LdifChunk, i));
+  return NULL;
+}
+
+/* Runs @func on every chunk, on as many threads as there are processors and
+ * chunks; a thread that cannot be started leaves its share to the others. */
+static void
+for_each_chunk(const LdifLoad *ld, GArray *chunks, LdifChunkFunc func)
+{
+  LdifWork work = { ld, chunks, func, 0 };
+  guint threads = MIN((guint)g_get_num_processors(), chunks->len);
+  g_autoptr(GPtrArray) helpers = g_ptr_array_new();
+
+  for (guint t = 1; t < threads; t++) {
+    GThread *thread = g_thread_try_new("gpsim-ldif", work_on_chunks, &work, NULL);
+    if (thread == NULL)
+      break;
+    g_ptr_array_add(helpers, thread);
+  }
+  work_on_chunks(&work);
+  for (guint t = 0; t < helpers->len; t++)
+    g_thread_join(g_ptr_array_index(helpers, t));
+}
+
+/* Counts the chunk's lines, and checks it is text gpsim can read in place. */
+static void
+scan_chunk(const LdifLoad *ld, LdifChunk *chunk)
+{
+  const char *p = chunk->text, *end = chunk->text + chunk->len;
+
+  (void)ld;
+  while ((p = memchr(p, '\n', (gsize)(end - p))) != NULL) {
+    chunk->newlines++;
+    p++;
+  }
+  chunk->plain = memchr(chunk->text, '\0', chunk->len) == NULL
+                 && g_utf8_validate_len(chunk->text, chunk->len, NULL);
+}
+
+/* Stages 1 and 2 of one chunk, into its own records and findings. */
+static void
+parse_chunk(const LdifLoad *ld, LdifChunk *chunk)
+{
+  chunk->load = *ld;
+  chunk->load.diags = gp_diag_list_new();
+  chunk->load.names = g_string_chunk_new(4096);
+  chunk->load.kept = g_hash_table_new(NULL, NULL);
+  chunk->arena.blocks = g_ptr_array_new_with_free_func(g_free);
+  chunk->load.arena = &chunk->arena;
+  chunk->records = g_ptr_array_new();
+  split_groups(&chunk->load, chunk->text, chunk->len, chunk->first_line, chunk->at_start,
+               chunk->records, &chunk->split_error, &chunk->parse_error);
+}
+
+/* Gives each chunk the number of its first line; TRUE when all are plain text. */
+static gboolean
+number_chunks(GArray *chunks)
+{
+  guint line = 0;
+  gboolean plain = TRUE;
+
+  for (guint i = 0; i < chunks->len; i++) {
+    LdifChunk *chunk = &g_array_index(chunks, LdifChunk, i);
+    chunk->first_line = line;
+    line += chunk->newlines;
+    plain = plain && chunk->plain;
+  }
+  return plain;
+}
+
+/* What one pass would have reported: the findings up to the first chunk that
+ * failed, a continuation error wherever it is, else the first parse error.
+ * Returns: TRUE, with every record in file order in @records, when none failed. */
+static gboolean
+gather_chunks(const LdifLoad *ld, GArray *chunks, GPtrArray *records, GError **error)
+{
+  const LdifChunk *failed = NULL;
+
+  for (guint i = 0; i < chunks->len; i++) {
+    LdifChunk *chunk = &g_array_index(chunks, LdifChunk, i);
+    if (failed == NULL && ld->diags)
+      g_ptr_array_extend_and_steal(ld->diags, g_steal_pointer(&chunk->load.diags));
+    if (chunk->split_error) {
+      g_propagate_error(error, g_steal_pointer(&chunk->split_error));
+      return FALSE;
+    }
+    if (failed == NULL && chunk->parse_error)
+      failed = chunk;
+    if (failed == NULL)
+      g_ptr_array_extend(records, chunk->records, NULL, NULL);
+  }
+  if (failed == NULL)
+    return TRUE;
+  g_propagate_error(error, g_error_copy(failed->parse_error));
+  return FALSE;
+}
+
+/* Stage 3 over the records of every chunk. */
+static void
+apply_all(LdifLoad *ld, GPtrArray *records)
+{
+  LdifDomainCache domain = { NULL, NULL };
+
+  ld->domain = &domain;
+  ld->ignored = g_array_new(FALSE, FALSE, sizeof(LdifIgnored));
+  g_array_set_clear_func(ld->ignored, ldif_ignored_clear);
+  ld->pending_sddl = g_array_new(FALSE, FALSE, sizeof(LdifPendingSddl));
+  apply_records(ld, records);
+  g_array_unref(ld->pending_sddl);
+  g_array_unref(ld->ignored);
+  g_free(domain.domain_dn);
+  g_free(domain.prefix);
+}
+
+/* Stages 1 to 3 over @len bytes of text, cut into chunks of @chunk_bytes.
+ * *@text (owned) is freed as soon as stage 2 is done with it, so that stage 3
+ * runs with the records alone.  When @check_plain, the text is checked to be
+ * UTF-8 without NUL on the way; FALSE with *@text untouched and no error
+ * when it is not (the caller decodes it). */
+static gboolean
+load_chunks(LdifLoad *ld, char **text, gsize len, gsize chunk_bytes, gboolean check_plain,
+            gboolean *plain, GError **error)
+{
+  g_autoptr(GArray) chunks = cut_chunks(*text, len, chunk_bytes);
+  g_autoptr(GPtrArray) records = g_ptr_array_new();
+
+  *plain = TRUE;
+  for_each_chunk(ld, chunks, scan_chunk);
+  if (!number_chunks(chunks) && check_plain) {
+    *plain = FALSE;
+    return FALSE;
+  }
+  for_each_chunk(ld, chunks, parse_chunk);
+  g_clear_pointer(text, g_free);
+  if (!gather_chunks(ld, chunks, records, error))
+    return FALSE;
+  apply_all(ld, records);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ public */
+
 gboolean
-gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
-                       GPtrArray *diags, GError **error)
+gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
+                     GPtrArray *diags, gsize chunk_bytes, GError **error)
 {
   g_autofree char *text = NULL;
   GError *local = NULL;
   LdifLoad ld = { .file = file != NULL ? file : "<memory>", .model = model, .diags = diags };
+  gboolean plain;
 
   g_return_val_if_fail(data != NULL || len == 0, FALSE);
   g_return_val_if_fail(model != NULL, FALSE);
@@ -1586,23 +1794,27 @@ gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *m
     g_propagate_error(error, local);
     return FALSE;
   }
-  return load_text(&ld, &text, error);
+  /* A NUL left in decoded text ends it, as it always has. */
+  return load_chunks(&ld, &text, strlen(text), MAX(chunk_bytes, 1), FALSE, &plain, error);
 }
 
-/* What gp_text_decode() would return unchanged: UTF-8 without a BOM or a NUL.
- * Such a file is read in place rather than copied (a large export is most of
- * the memory a load takes). */
+gboolean
+gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
+                       GPtrArray *diags, GError **error)
+{
+  return gp_ldif_load_chunked(data, len, file, model, diags, LDIF_CHUNK_BYTES, error);
+}
+
+/* A byte-order mark: the text needs gp_text_decode(). */
 static gboolean
-is_plain_utf8(const char *data, gsize len)
+has_bom(const char *data, gsize len)
 {
   const guchar *bytes = (const guchar *)data;
 
   if (len >= 2
       && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
-    return FALSE;
-  if (len >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
-    return FALSE;
-  return memchr(data, '\0', len) == NULL && g_utf8_validate_len(data, len, NULL);
+    return TRUE;
+  return len >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 }
 
 gboolean
@@ -1612,6 +1824,8 @@ gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **e
   g_autoptr(GError) local = NULL;
   gsize len = 0;
   LdifLoad ld = { .file = path, .model = model, .diags = diags };
+  gboolean plain = FALSE;
+  gboolean loaded;
 
   g_return_val_if_fail(path != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -1621,7 +1835,14 @@ gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **e
                       local->message);
     return FALSE;
   }
-  if (len > 0 && is_plain_utf8(contents, len))
-    return load_text(&ld, &contents, error);
+  if (len == 0)
+    return TRUE;
+  /* UTF-8 without a BOM or a NUL, the usual export, is read in place rather
+   * than copied (a large export is most of the memory a load takes). */
+  if (!has_bom(contents, len)) {
+    loaded = load_chunks(&ld, &contents, len, LDIF_CHUNK_BYTES, TRUE, &plain, error);
+    if (plain)
+      return loaded;
+  }
   return gp_ldif_load_from_data(contents, len, path, model, diags, error);
 }

@@ -75,10 +75,17 @@ gboolean gp_gptini_load_from_data(const char *data, gsize len, const char *file,
 /* --------------------------------------------------------------------- LDIF */
 
 /* Reads an LDIF file (ldapsearch, ldbsearch, ldifde) into @model; several files
- * may be loaded into one model: objects are merged by DN. */
+ * may be loaded into one model: objects are merged by DN.  A large file is
+ * split and parsed on every processor (threads that end with the call); the
+ * model and the findings are the same as a single pass gives.  A syntax error
+ * leaves @model untouched. */
 gboolean gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
                                 GPtrArray *diags, GError **error);
 gboolean gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error);
+/* gp_ldif_load_from_data() with the text cut into chunks of about @chunk_bytes
+ * (4 MiB normally): for tests of the cuts. */
+gboolean gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
+                              GPtrArray *diags, gsize chunk_bytes, GError **error);
 
 /* ------------------------------------------------------------------- SYSVOL */
 
@@ -120,10 +127,9 @@ GpSecurityDescriptor *gp_sd_from_sddl(const char *sddl, const char *domain_sid,
  * <FilterName>.  <LinksTo> adds links to SOMs built from SOMPath (canonical
  * names): link order within a SOM is not in the format, so those SOMs are
  * marked link_order_assumed and block_unknown, and a note says so once. */
-gboolean gp_gpreport_load_from_data(const char *data, gsize len, const char *file,
-                                    GpModel *model, GPtrArray *diags, GError **error);
-gboolean gp_gpreport_load_file(const char *path, GpModel *model, GPtrArray *diags,
-                               GError **error);
+gboolean gp_gpreport_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
+                                    GPtrArray *diags, GError **error);
+gboolean gp_gpreport_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error);
 /* Only the <LinksTo> of a report (a GPMC backup's gpreport.xml, whose GPO
  * the backup's Backup.xml already described). */
 gboolean gp_gpreport_load_links_file(const char *path, GpModel *model, GPtrArray *diags,
