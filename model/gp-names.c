@@ -207,8 +207,8 @@ gp_dn_from_canonical(const char *path)
   if (n == 0 || !*parts[0])
     return NULL;
   domain = domain_dn_from_dns(parts[0]);
-  if (n >= 4 && g_ascii_strcasecmp(parts[1], "Configuration") == 0 &&
-      g_ascii_strcasecmp(parts[2], "Sites") == 0) {
+  if (n >= 4 && g_ascii_strcasecmp(parts[1], "Configuration") == 0
+      && g_ascii_strcasecmp(parts[2], "Sites") == 0) {
     append_rdn(out, "CN", parts[3]);
     g_string_append_printf(out, ",CN=Sites,CN=Configuration,%s", domain);
     return g_string_free(g_steal_pointer(&out), FALSE);
@@ -281,24 +281,55 @@ decimal_part(const char *part, guint64 max)
   return g_ascii_string_to_unsigned(part, 10, 0, max, &value, NULL);
 }
 
+/* The checks of one '-' separated part of a SID: @len bytes at @part. */
+static gboolean
+decimal_range(const char *part, gsize len, guint64 max)
+{
+  char copy[64];
+
+  if (len >= sizeof copy) {
+    g_autofree char *long_part = g_strndup(part, len);
+    return decimal_part(long_part, max);
+  }
+  memcpy(copy, part, len);
+  copy[len] = '\0';
+  return decimal_part(copy, max);
+}
+
 gboolean
 gp_sid_is_valid(const char *text)
 {
-  g_auto(GStrv) parts = NULL;
-  guint n;
+  const char *part;
+  guint n = 2;
 
   if (!text || g_ascii_strncasecmp(text, "S-1-", 4) != 0)
     return FALSE;
-  parts = g_strsplit(text, "-", -1);
-  n = g_strv_length(parts);
-  if (n < 3 || n > 3 + 15)
-    return FALSE;
-  if (!decimal_part(parts[2], (G_GUINT64_CONSTANT(1) << 48) - 1))
-    return FALSE;
-  for (guint i = 3; i < n; i++)
-    if (!decimal_part(parts[i], G_MAXUINT32))
+  /* Parts after "S-1-": the authority (48 bits), then up to 15 sub-authorities. */
+  for (part = text + 4;; n++) {
+    const char *dash = strchr(part, '-');
+    gsize len = dash ? (gsize)(dash - part) : strlen(part);
+    if (n > 2 + 15
+        || !decimal_range(part, len, n == 2 ? (G_GUINT64_CONSTANT(1) << 48) - 1 : G_MAXUINT32))
       return FALSE;
-  return TRUE;
+    if (!dash)
+      return TRUE;
+    part = dash + 1;
+  }
+}
+
+/* Appends @value in decimal at @out; returns the end. */
+static char *
+put_decimal(char *out, guint64 value)
+{
+  char digits[24];
+  int n = 0;
+
+  do
+    digits[n++] = (char)('0' + value % 10);
+  while ((value /= 10) > 0);
+  while (n > 0)
+    *out++ = digits[--n];
+  return out;
 }
 
 char *
@@ -306,7 +337,7 @@ gp_sid_from_binary(const guint8 *data, gsize len)
 {
   guint count;
   guint64 authority = 0;
-  GString *out;
+  char *text, *end;
 
   if (len < 8 || data[0] != 1)
     return NULL;
@@ -315,13 +346,16 @@ gp_sid_from_binary(const guint8 *data, gsize len)
     return NULL;
   for (int i = 2; i < 8; i++)
     authority = (authority << 8) | data[i];
-  out = g_string_new(NULL);
-  g_string_append_printf(out, "S-1-%" G_GUINT64_FORMAT, authority);
+  /* "S-1-" + 15 digits + 15 times '-' and 10 digits + NUL */
+  text = g_malloc(4 + 15 + 15 * 11 + 1);
+  end = put_decimal(memcpy(text, "S-1-", 4) + 4, authority);
   for (guint i = 0; i < count; i++) {
     const guint8 *sub = data + 8 + 4 * i;
     guint32 value
         = (guint32)sub[0] | (guint32)sub[1] << 8 | (guint32)sub[2] << 16 | (guint32)sub[3] << 24;
-    g_string_append_printf(out, "-%u", value);
+    *end++ = '-';
+    end = put_decimal(end, value);
   }
-  return g_string_free(out, FALSE);
+  *end = '\0';
+  return text;
 }
