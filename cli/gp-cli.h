@@ -161,6 +161,7 @@ const GpComputer *gp_cli_find_computer(GpCliData *data, const GpCliOptions *opti
 /* Commands in their own files: they return an exit code.  Each may register
  * command-specific options with its *_options function. */
 int gp_cmd_show(GpCliOptions *options, char **sources);
+int gp_cmd_rsop(GpCliOptions *options, char **positionals);
 int gp_cmd_verify(GpCliOptions *options, char **positionals);
 int gp_cmd_whatif(GpCliOptions *options, char **positionals);
 void gp_cmd_whatif_options(GOptionContext *context, GpCliOptions *options);

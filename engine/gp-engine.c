@@ -173,9 +173,56 @@ struct _GpEngineCache {
   GpEngineAids aids;
   GHashTable *chains; /* parent DN as written -> Chain* */
   GHashTable
-      *sensitive;      /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
-  GHashTable *classes; /* GBytes key -> class number + 1 */
+      *sensitive; /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
+  GpEngineClasses *classes;
+  GpEngineClasses *own_classes; /* (nullable) when not shared */
 };
+
+struct _GpEngineClasses {
+  GMutex lock;
+  GHashTable *keys; /* GBytes key -> class number + 1 */
+};
+
+GpEngineClasses *
+gp_engine_classes_new(void)
+{
+  GpEngineClasses *classes = g_new0(GpEngineClasses, 1);
+
+  g_mutex_init(&classes->lock);
+  classes->keys
+      = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+  return classes;
+}
+
+void
+gp_engine_classes_free(GpEngineClasses *classes)
+{
+  if (!classes)
+    return;
+  g_hash_table_unref(classes->keys);
+  g_mutex_clear(&classes->lock);
+  g_free(classes);
+}
+
+/* The number of the class of @key (taken); TRUE in @out_new when it is new. */
+static guint
+classes_number(GpEngineClasses *classes, GBytes *key, gboolean *out_new)
+{
+  gpointer found;
+  gboolean is_new;
+
+  g_mutex_lock(&classes->lock);
+  found = g_hash_table_lookup(classes->keys, key);
+  is_new = found == NULL;
+  if (is_new) {
+    found = GUINT_TO_POINTER(g_hash_table_size(classes->keys) + 1);
+    g_hash_table_insert(classes->keys, g_bytes_ref(key), found);
+  }
+  g_mutex_unlock(&classes->lock);
+  if (out_new)
+    *out_new = is_new;
+  return GPOINTER_TO_UINT(found) - 1;
+}
 
 static void
 chain_free(Chain *chain)
@@ -188,6 +235,17 @@ chain_free(Chain *chain)
 GpEngineCache *
 gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options)
 {
+  GpEngineClasses *classes = gp_engine_classes_new();
+  GpEngineCache *cache = gp_engine_cache_new_shared(model, options, classes);
+
+  cache->own_classes = classes;
+  return cache;
+}
+
+GpEngineCache *
+gp_engine_cache_new_shared(const GpModel *model, const GpEngineOptions *options,
+                           GpEngineClasses *classes)
+{
   static const GpEngineOptions no_options;
   GpEngineCache *cache = g_new0(GpEngineCache, 1);
 
@@ -197,8 +255,7 @@ gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options)
   cache->chains
       = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)chain_free);
   cache->sensitive = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
-  cache->classes
-      = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+  cache->classes = classes;
   return cache;
 }
 
@@ -214,7 +271,7 @@ gp_engine_cache_free(GpEngineCache *cache)
     g_hash_table_unref(cache->aids.sites);
   g_hash_table_unref(cache->chains);
   g_hash_table_unref(cache->sensitive);
-  g_hash_table_unref(cache->classes);
+  gp_engine_classes_free(cache->own_classes);
   g_free(cache);
 }
 
@@ -446,14 +503,14 @@ key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const GPtrArr
 }
 
 GpResult *
-gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class)
+gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class,
+                     gboolean *out_new)
 {
   GpResult *result = result_new(computer);
   g_autoptr(GByteArray) key = g_byte_array_new();
   g_autoptr(GBytes) bytes = NULL;
   const GpSom *site;
   guint role;
-  gpointer found;
 
   decide_role(computer, &cache->options, result);
   site = build_soms(cache->model, computer, &cache->options, cache, result);
@@ -468,12 +525,7 @@ gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *ou
     g_byte_array_append(key, (const guint8 *)&result->soms->pdata[i], sizeof(gpointer));
   key_add_verdicts(cache, computer, result->soms, key);
   bytes = g_byte_array_free_to_bytes(g_steal_pointer(&key));
-  found = g_hash_table_lookup(cache->classes, bytes);
-  if (!found) {
-    found = GUINT_TO_POINTER(g_hash_table_size(cache->classes) + 1);
-    g_hash_table_insert(cache->classes, g_bytes_ref(bytes), found);
-  }
-  *out_class = GPOINTER_TO_UINT(found) - 1;
+  *out_class = classes_number(cache->classes, bytes, out_new);
   return result;
 }
 

@@ -186,10 +186,22 @@ GpResult *gp_engine_evaluate(const GpModel *model, const GpComputer *computer,
 /* What evaluating many computers of one model with the same options shares:
  * the groups indexed for tokens, the SOM list of each container, the GPO of
  * each link, the site lookups, and the class of each computer.  The model and
- * the options (and what they point to) must not change while the cache lives. */
+ * the options (and what they point to) must not change while the cache lives.
+ * A cache is used by one thread at a time; threads that evaluate one model
+ * together each have their own cache and share the classes (below). */
 typedef struct _GpEngineCache GpEngineCache;
 
+/* The classes of computers (see gp_engine_cache_head()) found by several
+ * caches, numbered once for all of them.  Safe to use from several threads. */
+typedef struct _GpEngineClasses GpEngineClasses;
+
+GpEngineClasses *gp_engine_classes_new(void);
+void gp_engine_classes_free(GpEngineClasses *classes);
+
 GpEngineCache *gp_engine_cache_new(const GpModel *model, const GpEngineOptions *options);
+/* A cache that numbers classes in @classes (borrowed: it must outlive the cache). */
+GpEngineCache *gp_engine_cache_new_shared(const GpModel *model, const GpEngineOptions *options,
+                                          GpEngineClasses *classes);
 void gp_engine_cache_free(GpEngineCache *cache);
 
 /* The same result as gp_engine_evaluate() with the cache's model and options. */
@@ -200,9 +212,12 @@ GpResult *gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *compu
  * list; entries, rights and notes stay empty.  @out_class receives the
  * computer's class: computers of one class (same SOM list, site, role and
  * security-filtering verdicts) get equal entries, rights and notes from
- * gp_engine_cache_evaluate().  Classes are numbered from 0 as they appear.
+ * gp_engine_cache_evaluate().  Classes are numbered from 0 as they appear;
+ * @out_new (nullable) is set TRUE for the one call that found the class
+ * first, among all the caches sharing the classes.
  * Returns: (transfer full) */
-GpResult *gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class);
+GpResult *gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class,
+                               gboolean *out_new);
 
 /* Compares one right before and after a change (the two results may come from
  * different states of the model; only their right results are read): NEXT_GPO when a GPO still
@@ -287,6 +302,7 @@ typedef enum {
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpResult, gp_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpEngineCache, gp_engine_cache_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GpEngineClasses, gp_engine_classes_free)
 
 G_END_DECLS
 

@@ -286,6 +286,64 @@ test_loads_and_rsop_works(void)
   remove_tree(tmp);
 }
 
+/* `gpsim explain --format json` of @dn, re-rendered compact for comparison. */
+static char *
+explain_compact(GPtrArray *data, const char *dn)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  g_auto(GpTestRun) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+
+  g_ptr_array_add(args, "explain");
+  g_ptr_array_extend(args, data, NULL, NULL);
+  g_ptr_array_add(args, "--computer");
+  g_ptr_array_add(args, (gpointer)dn);
+  g_ptr_array_add(args, "--format");
+  g_ptr_array_add(args, "json");
+  g_ptr_array_add(args, NULL);
+  gp_test_run(&run, (const char *const *)args->pdata);
+  node = gp_test_json(run.out);
+  return node ? json_to_string(node, FALSE) : g_strdup("");
+}
+
+/* rsop spreads batches of 512 computers over threads that share the classes:
+ * with several batches, every line is still the computer's own explanation,
+ * in the order of the data, whichever thread rendered its class. */
+static void
+test_rsop_batches_match_explain(void)
+{
+  static const guint sampled[] = { 0, 511, 512, 1023, 1024, 1499 };
+  g_autofree char *tmp = temp_dir();
+  g_autofree char *lab = g_build_filename(tmp, "lab", NULL);
+  const char *generate_args[]
+      = { "lab", "generate", "--seed", "11",        "--computers", "1500",  "--ous", "40", "--gpos",
+          "30",  "--sites",  "3",      "--domains", "2",           "--out", lab,     NULL };
+  g_autoptr(GPtrArray) data = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  g_auto(GpTestRun) made = { 0 };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  gp_test_run(&made, generate_args);
+  CU_ASSERT_EQUAL_FATAL(made.status, 0);
+  data = data_args(lab);
+  g_ptr_array_add(args, "rsop");
+  g_ptr_array_extend(args, data, NULL, NULL);
+  g_ptr_array_add(args, NULL);
+  gp_test_run(&run, (const char *const *)args->pdata);
+  CU_ASSERT_EQUAL_FATAL(run.status, 0);
+  lines = g_strsplit(run.out, "\n", -1);
+  CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 1500 + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS(sampled); i++) {
+    g_autoptr(JsonNode) line = gp_test_json(lines[sampled[i]]);
+    JsonObject *computer = json_object_get_object_member(json_node_get_object(line), "computer");
+    g_autofree char *compact = json_to_string(line, FALSE);
+    g_autofree char *expected = explain_compact(data, gp_test_json_string(computer, "dn"));
+    GP_ASSERT_STR(compact, expected);
+  }
+  remove_tree(tmp);
+}
+
 static void
 test_refuses_non_empty_out(void)
 {
@@ -332,10 +390,11 @@ test_empty_out_and_bad_options(void)
 }
 
 static const GpTestCase cases[] = {
-  GP_TEST(test_same_seed_same_bytes),  GP_TEST(test_other_seed_other_bytes),
-  GP_TEST(test_counts_match_options),  GP_TEST(test_defaults_small_lab),
-  GP_TEST(test_sysvol_encodings),      GP_TEST(test_loads_and_rsop_works),
-  GP_TEST(test_refuses_non_empty_out), GP_TEST(test_empty_out_and_bad_options),
+  GP_TEST(test_same_seed_same_bytes),       GP_TEST(test_other_seed_other_bytes),
+  GP_TEST(test_counts_match_options),       GP_TEST(test_defaults_small_lab),
+  GP_TEST(test_sysvol_encodings),           GP_TEST(test_loads_and_rsop_works),
+  GP_TEST(test_rsop_batches_match_explain), GP_TEST(test_refuses_non_empty_out),
+  GP_TEST(test_empty_out_and_bad_options),
 };
 
 GP_TEST_MAIN("generate", cases)
