@@ -285,7 +285,8 @@ put_string(GString *out, const char *text)
   g_string_append_c(out, '"');
   for (p = text; *p; p++) {
     guchar c = (guchar)*p;
-    if (c >= 0x1f && c != '"' && c != '\\' && c != 0x7f)
+    /* JSON escapes U+0000..U+001F; DEL is escaped too, to keep the output printable. */
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
       continue;
     g_string_append_len(out, run, p - run);
     run = p + 1;

@@ -281,6 +281,36 @@ test_text_output_sentences(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(ws.out, "editable: no applied GPO defines it"));
 }
 
+/* Control characters in names reach JSON escaped, all of U+0000..U+001F. */
+static void
+test_json_escapes_controls(void)
+{
+  g_autofree char *ldif_path = gp_test_fixture("labs/contoso/contoso.ldif");
+  g_autofree char *sysvol = gp_test_fixture("labs/contoso/sysvol");
+  g_autofree char *text = NULL;
+  g_autofree char *encoded = g_base64_encode((const guchar *)"Default\x1f"
+                                                             "Domain\x01Policy",
+                                             21);
+  g_autofree char *line = g_strdup_printf("displayName:: %s", encoded);
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autofree char *ldif = gp_test_tree_path(tree, "controls.ldif");
+  const char *args[]
+      = { "rsop", "--ldif", ldif, "--sysvol", sysvol, "--right", "SeImpersonatePrivilege", NULL };
+  g_auto(GpTestRun) run = { 0 };
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *changed = NULL;
+
+  CU_ASSERT_TRUE_FATAL(g_file_get_contents(ldif_path, &text, NULL, NULL));
+  parts = g_strsplit(text, "displayName: Default Domain Policy", 2);
+  CU_ASSERT_EQUAL_FATAL(g_strv_length(parts), 2);
+  changed = g_strjoinv(line, parts);
+  gp_test_tree_write(tree, "controls.ldif", changed, -1);
+  gp_test_run(&run, args);
+  CU_ASSERT_EQUAL(run.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(run.out, "Default\\u001fDomain\\u0001Policy"));
+  CU_ASSERT_PTR_NULL(strchr(run.out, 0x1f));
+}
+
 static void
 test_rsop_jsonl(void)
 {
@@ -1003,6 +1033,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_site_option_none),
   GP_TEST(test_text_output_sentences),
   GP_TEST(test_rsop_jsonl),
+  GP_TEST(test_json_escapes_controls),
   GP_TEST(test_error_exit_codes),
   GP_TEST(test_output_file_is_atomic),
   GP_TEST(test_explicit_sources_match_bundled_lab),
