@@ -7,6 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* RUNNING_ON_VALGRIND is a header-only client request: no library to link. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define GP_TEST_HAVE_VALGRIND 1
+#endif
+#endif
+
 static gboolean skipped_flag;
 
 void
@@ -38,6 +46,66 @@ char *
 gp_test_data(const char *relative)
 {
   return g_build_filename(GP_TEST_SOURCE_DIR, "data", relative, NULL);
+}
+
+char *
+gp_test_source(const char *relative)
+{
+  return g_build_filename(GP_TEST_SOURCE_DIR, relative, NULL);
+}
+
+char *
+gp_test_samples_dir(void)
+{
+  if (!g_file_test(GP_TEST_SAMPLES_DIR, G_FILE_TEST_IS_DIR))
+    return NULL;
+  return g_strdup(GP_TEST_SAMPLES_DIR);
+}
+
+static void
+find_files_in(const char *dir, const char *suffix, GPtrArray *found)
+{
+  g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+  const char *entry;
+
+  while (handle && (entry = g_dir_read_name(handle))) {
+    g_autofree char *path = g_build_filename(dir, entry, NULL);
+    g_autofree char *folded = g_ascii_strdown(entry, -1);
+
+    if (g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+      continue;
+    if (g_file_test(path, G_FILE_TEST_IS_DIR))
+      find_files_in(path, suffix, found);
+    else if (g_str_has_suffix(folded, suffix) && g_file_test(path, G_FILE_TEST_IS_REGULAR))
+      g_ptr_array_add(found, g_steal_pointer(&path));
+  }
+}
+
+static gint
+compare_paths(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+GPtrArray *
+gp_test_find_files(const char *dir, const char *suffix)
+{
+  GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *folded = g_ascii_strdown(suffix, -1);
+
+  find_files_in(dir, folded, found);
+  g_ptr_array_sort(found, compare_paths);
+  return found;
+}
+
+gboolean
+gp_test_under_valgrind(void)
+{
+#ifdef GP_TEST_HAVE_VALGRIND
+  return RUNNING_ON_VALGRIND != 0;
+#else
+  return FALSE;
+#endif
 }
 
 char *

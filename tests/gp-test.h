@@ -47,6 +47,23 @@ char *gp_test_fixture(const char *relative);
 /* Returns: (transfer full): the path of @relative under the project's data/. */
 char *gp_test_data(const char *relative);
 
+/* Returns: (transfer full): the path of @relative under the project's source folder. */
+char *gp_test_source(const char *relative);
+
+/* Returns: (transfer full) (nullable): the ../shared/samples folder, or NULL
+ * when it is absent.  Unlike gp_test_sample(), the case is not marked skipped:
+ * for cases that use the samples as extra input when there are some. */
+char *gp_test_samples_dir(void);
+
+/* Returns: (transfer full): the paths (char*) of the regular files under @dir,
+ * at any depth, whose names end with @suffix in any case, sorted so that runs
+ * are repeatable; empty when @dir is absent.  Symbolic links are not followed. */
+GPtrArray *gp_test_find_files(const char *dir, const char *suffix);
+
+/* TRUE when the test runs under valgrind (known only when the valgrind headers
+ * were there at build time): for cases that then do less of the same work. */
+gboolean gp_test_under_valgrind(void);
+
 /* Reads a whole file; fails the test (and returns NULL) when it cannot. */
 char *gp_test_read(const char *path, gsize *len);
 

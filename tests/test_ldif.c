@@ -1413,6 +1413,980 @@ test_security_descriptor_binary(void)
   CU_ASSERT_EQUAL(diags->len, 0);
 }
 
+/* ------------------------------------------------- chunked loads (gp-ldif.c)
+ *
+ * gp_ldif_load_from_data() cuts a large text at blank lines into chunks that
+ * threads split and parse, then applies the records in file order.  Whatever
+ * the cuts, the model, the findings (and their order) and the error must be
+ * those of a single pass: small inputs are one chunk for
+ * gp_ldif_load_from_data(), so it is the reference, and gp_ldif_load_chunked()
+ * with tiny chunks puts a cut at (nearly) every blank line. */
+
+/* The chunk sizes a text is cut at. */
+typedef struct {
+  const gsize *sizes;
+  gsize n;
+} ChunkSizes;
+
+#define CHUNK_SIZES(array)                                                                         \
+  {                                                                                                \
+    array, G_N_ELEMENTS(array)                                                                     \
+  }
+
+/* 1 and 2 cut at every blank line; the others leave a few records per chunk. */
+static const gsize all_sizes[] = { 1, 2, 5, 17, 64, 300, 4096 };
+/* Under valgrind, where each chunk's arena block (1 MiB) is slow to hand out:
+ * every blank line, a few records, many records. */
+static const gsize valgrind_sizes[] = { 1, 17, 4096 };
+
+/* Returns: @full, or @light under valgrind. */
+static ChunkSizes
+pick_sizes(ChunkSizes full, ChunkSizes light)
+{
+  return gp_test_under_valgrind() ? light : full;
+}
+
+static ChunkSizes
+chunk_sizes(void)
+{
+  return pick_sizes((ChunkSizes)CHUNK_SIZES(all_sizes), (ChunkSizes)CHUNK_SIZES(valgrind_sizes));
+}
+
+/* ------------------------------------------------------------ model dump */
+
+static void
+dump_str(GString *out, const char *key, const char *value)
+{
+  g_autofree char *escaped = value ? g_strescape(value, NULL) : NULL;
+
+  if (value == NULL)
+    g_string_append_printf(out, " %s=NULL", key);
+  else
+    g_string_append_printf(out, " %s=\"%s\"", key, escaped);
+}
+
+static void
+dump_uint(GString *out, const char *key, guint64 value)
+{
+  g_string_append_printf(out, " %s=%" G_GUINT64_FORMAT, key, value);
+}
+
+/* A list of strings (DNs), in order. */
+static void
+dump_list(GString *out, const char *key, const GPtrArray *list)
+{
+  if (list == NULL) {
+    g_string_append_printf(out, " %s=NULL", key);
+    return;
+  }
+  g_string_append_printf(out, " %s=[", key);
+  for (guint i = 0; i < list->len; i++) {
+    g_autofree char *escaped = g_strescape(list->pdata[i], NULL);
+    g_string_append_printf(out, "%s\"%s\"", i ? "," : "", escaped);
+  }
+  g_string_append_c(out, ']');
+}
+
+/* Remembers @sid (nullable) once, in first-seen order, for the principals. */
+static void
+note_sid(GPtrArray *sids, GHashTable *seen, const char *sid)
+{
+  if (sid == NULL || g_hash_table_contains(seen, sid))
+    return;
+  g_hash_table_add(seen, (gpointer)sid);
+  g_ptr_array_add(sids, (gpointer)sid);
+}
+
+static void
+dump_domains(GString *out, const GpModel *model, GPtrArray *sids, GHashTable *seen)
+{
+  const GPtrArray *domains = gp_model_domains(model);
+
+  for (guint i = 0; i < domains->len; i++) {
+    const GpDomain *domain = domains->pdata[i];
+    g_string_append(out, "domain");
+    dump_str(out, "dn", domain->dn);
+    dump_str(out, "dns", domain->dns_name);
+    dump_str(out, "netbios", domain->netbios_name);
+    dump_str(out, "sid", domain->sid);
+    g_string_append_c(out, '\n');
+    note_sid(sids, seen, domain->sid);
+  }
+}
+
+static void
+dump_soms(GString *out, const GpModel *model)
+{
+  const GPtrArray *soms = gp_model_soms(model);
+
+  for (guint i = 0; i < soms->len; i++) {
+    const GpSom *som = soms->pdata[i];
+    g_string_append(out, "som");
+    dump_str(out, "dn", som->dn);
+    dump_str(out, "kind", gp_som_kind_to_string(som->kind));
+    dump_str(out, "name", som->name);
+    dump_str(out, "gplink", som->gplink_raw);
+    dump_uint(out, "gpoptions", som->gp_options);
+    dump_uint(out, "order_assumed", (guint64)som->link_order_assumed);
+    dump_uint(out, "block_unknown", (guint64)som->block_unknown);
+    dump_str(out, "file", som->file);
+    dump_uint(out, "line", som->line);
+    g_string_append_c(out, '\n');
+    for (guint j = 0; j < som->links->len; j++) {
+      const GpLink *link = som->links->pdata[j];
+      g_string_append(out, "  link");
+      dump_str(out, "gpo_dn", link->gpo_dn);
+      dump_str(out, "guid", link->gpo_guid);
+      dump_uint(out, "options", link->options);
+      dump_uint(out, "order", link->link_order);
+      g_string_append_c(out, '\n');
+    }
+  }
+}
+
+static void
+dump_security_descriptor(GString *out, const GpSecurityDescriptor *sd, GPtrArray *sids,
+                         GHashTable *seen)
+{
+  g_string_append(out, "  sd");
+  dump_str(out, "owner", sd->owner);
+  note_sid(sids, seen, sd->owner);
+  if (sd->dacl == NULL) {
+    g_string_append(out, " dacl=NULL\n");
+    return;
+  }
+  dump_uint(out, "aces", sd->dacl->len);
+  g_string_append_c(out, '\n');
+  for (guint i = 0; i < sd->dacl->len; i++) {
+    const GpAce *ace = sd->dacl->pdata[i];
+    g_string_append(out, "    ace");
+    dump_uint(out, "type", ace->type);
+    dump_uint(out, "flags", ace->flags);
+    dump_uint(out, "mask", ace->mask);
+    dump_str(out, "object_type", ace->object_type);
+    dump_str(out, "sid", ace->sid);
+    g_string_append_c(out, '\n');
+    note_sid(sids, seen, ace->sid);
+  }
+}
+
+static void
+dump_gpos(GString *out, const GpModel *model, GPtrArray *sids, GHashTable *seen)
+{
+  const GPtrArray *gpos = gp_model_gpos(model);
+
+  for (guint i = 0; i < gpos->len; i++) {
+    const GpGpo *gpo = gpos->pdata[i];
+    g_string_append(out, "gpo");
+    dump_str(out, "guid", gpo->guid);
+    dump_str(out, "dn", gpo->dn);
+    dump_str(out, "name", gpo->display_name);
+    dump_uint(out, "in_directory", (guint64)gpo->in_directory);
+    dump_uint(out, "flags", gpo->flags);
+    dump_uint(out, "version", gpo->version_number);
+    dump_uint(out, "has_fv", (guint64)gpo->has_functionality_version);
+    g_string_append_printf(out, " fv=%d", gpo->functionality_version);
+    dump_str(out, "path", gpo->file_sys_path);
+    dump_str(out, "machine_ext", gpo->machine_extension_names);
+    dump_str(out, "wql", gpo->wql_filter);
+    dump_uint(out, "sysvol", gpo->sysvol);
+    dump_uint(out, "template", gpo->machine_template != NULL);
+    dump_uint(out, "sd", gpo->security_descriptor != NULL);
+    dump_str(out, "file", gpo->file);
+    dump_uint(out, "line", gpo->line);
+    g_string_append_c(out, '\n');
+    if (gpo->security_descriptor != NULL)
+      dump_security_descriptor(out, gpo->security_descriptor, sids, seen);
+  }
+}
+
+static void
+dump_computers(GString *out, const GpModel *model, GPtrArray *sids, GHashTable *seen)
+{
+  const GPtrArray *computers = gp_model_computers(model);
+
+  for (guint i = 0; i < computers->len; i++) {
+    const GpComputer *computer = computers->pdata[i];
+    g_string_append(out, "computer");
+    dump_str(out, "dn", computer->dn);
+    dump_str(out, "cn", computer->cn);
+    dump_str(out, "sam", computer->sam_account_name);
+    dump_str(out, "dns", computer->dns_host_name);
+    dump_str(out, "os", computer->operating_system);
+    dump_uint(out, "has_uac", (guint64)computer->has_user_account_control);
+    dump_uint(out, "uac", computer->user_account_control);
+    dump_uint(out, "primary_group", computer->primary_group_id);
+    dump_str(out, "sid", computer->sid);
+    dump_list(out, "member_of", computer->member_of);
+    dump_str(out, "site", computer->site);
+    dump_str(out, "file", computer->file);
+    dump_uint(out, "line", computer->line);
+    g_string_append_c(out, '\n');
+    note_sid(sids, seen, computer->sid);
+  }
+}
+
+static void
+dump_groups(GString *out, const GpModel *model, GPtrArray *sids, GHashTable *seen)
+{
+  const GPtrArray *groups = gp_model_groups(model);
+
+  for (guint i = 0; i < groups->len; i++) {
+    const GpGroup *group = groups->pdata[i];
+    g_string_append(out, "group");
+    dump_str(out, "dn", group->dn);
+    dump_str(out, "sid", group->sid);
+    dump_str(out, "name", group->name);
+    dump_list(out, "member_of", group->member_of);
+    dump_list(out, "members", group->members);
+    g_string_append_c(out, '\n');
+    note_sid(sids, seen, group->sid);
+  }
+}
+
+static void
+dump_users(GString *out, const GpModel *model, GPtrArray *sids, GHashTable *seen)
+{
+  const GPtrArray *users = gp_model_users(model);
+
+  for (guint i = 0; i < users->len; i++) {
+    const GpUser *user = users->pdata[i];
+    g_string_append(out, "user");
+    dump_str(out, "dn", user->dn);
+    dump_str(out, "sid", user->sid);
+    dump_str(out, "name", user->name);
+    dump_list(out, "member_of", user->member_of);
+    dump_uint(out, "primary_group", user->primary_group_id);
+    g_string_append_c(out, '\n');
+    note_sid(sids, seen, user->sid);
+  }
+}
+
+static void
+dump_wmi_and_subnets(GString *out, const GpModel *model)
+{
+  const GPtrArray *filters = gp_model_wmi_filters(model);
+  const GPtrArray *subnets = gp_model_subnets(model);
+
+  for (guint i = 0; i < filters->len; i++) {
+    const GpWmiFilter *filter = filters->pdata[i];
+    g_string_append(out, "wmi");
+    dump_str(out, "id", filter->id);
+    dump_str(out, "name", filter->name);
+    dump_str(out, "query", filter->query);
+    dump_str(out, "domain_dn", filter->domain_dn);
+    g_string_append_c(out, '\n');
+  }
+  for (guint i = 0; i < subnets->len; i++) {
+    const GpSubnet *subnet = subnets->pdata[i];
+    g_string_append(out, "subnet");
+    dump_str(out, "cidr", subnet->cidr);
+    dump_str(out, "site_dn", subnet->site_dn);
+    g_string_append_c(out, '\n');
+  }
+}
+
+/* The names of the accounts every domain has, which principal records may
+ * give: a well-known RID after each domain SID. */
+static const guint domain_rids[] = { 500, 501, 512, 513, 515, 516, 519 };
+
+static void
+dump_principals(GString *out, const GpModel *model, const GPtrArray *sids)
+{
+  for (guint i = 0; i < sids->len; i++) {
+    const char *sid = sids->pdata[i];
+    g_string_append(out, "principal");
+    dump_str(out, "sid", sid);
+    dump_str(out, "name", gp_model_principal_name(model, sid));
+    g_string_append_c(out, '\n');
+  }
+  for (guint i = 0; i < gp_model_domains(model)->len; i++) {
+    const GpDomain *domain = gp_model_domains(model)->pdata[i];
+    for (gsize j = 0; domain->sid != NULL && j < G_N_ELEMENTS(domain_rids); j++) {
+      g_autofree char *sid = g_strdup_printf("%s-%u", domain->sid, domain_rids[j]);
+      g_string_append(out, "principal");
+      dump_str(out, "sid", sid);
+      dump_str(out, "name", gp_model_principal_name(model, sid));
+      g_string_append_c(out, '\n');
+    }
+  }
+}
+
+/* Returns: (transfer full): everything the LDIF loader can fill in @model, one
+ * object a line, in the model's own order (which is file order). */
+static char *
+dump_model(const GpModel *model)
+{
+  GString *out = g_string_new(NULL);
+  g_autoptr(GPtrArray) sids = g_ptr_array_new();
+  g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+
+  dump_domains(out, model, sids, seen);
+  dump_soms(out, model);
+  dump_gpos(out, model, sids, seen);
+  dump_computers(out, model, sids, seen);
+  dump_groups(out, model, sids, seen);
+  dump_users(out, model, sids, seen);
+  dump_wmi_and_subnets(out, model);
+  dump_principals(out, model, sids);
+  return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------ comparison */
+
+/* What one load gives, as text to compare. */
+typedef struct {
+  gboolean ok;
+  char *error; /* (nullable) "DOMAIN code N: message" */
+  char *diags; /* the formatted findings, one a line, in order */
+  char *model; /* dump_model() after the load, then after gp_model_complete() */
+  guint computers;
+} LdifOutcome;
+
+static void
+ldif_outcome_clear(LdifOutcome *outcome)
+{
+  g_clear_pointer(&outcome->error, g_free);
+  g_clear_pointer(&outcome->diags, g_free);
+  g_clear_pointer(&outcome->model, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LdifOutcome, ldif_outcome_clear)
+
+static char *
+format_diags(const GPtrArray *diags)
+{
+  GString *out = g_string_new(NULL);
+
+  for (guint i = 0; i < diags->len; i++) {
+    g_autofree char *line = gp_diagnostic_format(diags->pdata[i]);
+    g_string_append_printf(out, "%s\n", line);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Fills @outcome from a load into @model that gave @diags and @error; then
+ * completes @model. */
+static void
+record_outcome(GpModel *model, const GPtrArray *diags, const GError *error, LdifOutcome *outcome)
+{
+  g_autofree char *loaded = NULL;
+  g_autofree char *completed = NULL;
+
+  CU_ASSERT_TRUE(outcome->ok == (error == NULL));
+  if (error != NULL)
+    outcome->error = g_strdup_printf("%s code %d: %s", g_quark_to_string(error->domain),
+                                     error->code, error->message);
+  outcome->diags = format_diags(diags);
+  outcome->computers = gp_model_computers(model)->len;
+  loaded = dump_model(model);
+  gp_model_complete(model);
+  completed = dump_model(model);
+  outcome->model = g_strconcat(loaded, "-- completed\n", completed, NULL);
+}
+
+/* Loads @len bytes of @data as FILE_NAME into a new model that already holds
+ * @before (nullable, loaded in one pass as "before.ldif"), cut into chunks of
+ * @chunk_bytes, or by gp_ldif_load_from_data() when @chunk_bytes is 0. */
+static void
+load_outcome(const char *data, gsize len, const char *before, gsize chunk_bytes,
+             LdifOutcome *outcome)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GError) error = NULL;
+
+  if (before != NULL)
+    CU_ASSERT_TRUE(
+        gp_ldif_load_from_data(before, strlen(before), "before.ldif", model, diags, NULL));
+  if (chunk_bytes == 0)
+    outcome->ok = gp_ldif_load_from_data(data, len, FILE_NAME, model, diags, &error);
+  else
+    outcome->ok = gp_ldif_load_chunked(data, len, FILE_NAME, model, diags, chunk_bytes, &error);
+  record_outcome(model, diags, error, outcome);
+}
+
+/* Returns: TRUE when @actual is @expected; else prints the first line that
+ * differs (whole dumps would drown it).  @how names the load. */
+static gboolean
+same_text(const char *how, const char *what, const char *actual, const char *expected)
+{
+  g_auto(GStrv) a = NULL;
+  g_auto(GStrv) e = NULL;
+  guint i = 0;
+
+  if (g_strcmp0(actual, expected) == 0)
+    return TRUE;
+  if (actual == NULL || expected == NULL) {
+    printf("\n%s: %s is '%s', one pass gives '%s'", how, what, actual ? actual : "(null)",
+           expected ? expected : "(null)");
+    return FALSE;
+  }
+  a = g_strsplit(actual, "\n", -1);
+  e = g_strsplit(expected, "\n", -1);
+  while (a[i] != NULL && e[i] != NULL && strcmp(a[i], e[i]) == 0)
+    i++;
+  printf("\n%s: %s differs at line %u:\n  this load: %s\n  one pass:  %s", how, what, i + 1,
+         a[i] ? a[i] : "(end)", e[i] ? e[i] : "(end)");
+  return FALSE;
+}
+
+static gboolean
+same_outcome(const char *how, const LdifOutcome *outcome, const LdifOutcome *reference)
+{
+  gboolean same = outcome->ok == reference->ok;
+
+  if (!same)
+    printf("\n%s: ok=%d, one pass gives ok=%d", how, outcome->ok, reference->ok);
+  same = same_text(how, "the error", outcome->error, reference->error) && same;
+  same = same_text(how, "the findings", outcome->diags, reference->diags) && same;
+  return same_text(how, "the model", outcome->model, reference->model) && same;
+}
+
+/* Loads @data in one pass into @reference, then cut at each of @sizes, and
+ * checks every cut gives the same.  @before as load_outcome(). */
+static void
+check_chunked_sizes(const char *name, const char *data, gsize len, const char *before,
+                    ChunkSizes sizes, LdifOutcome *reference)
+{
+  load_outcome(data, len, before, 0, reference);
+  for (gsize i = 0; i < sizes.n; i++) {
+    g_autofree char *how = g_strdup_printf("%s, chunks of %" G_GSIZE_FORMAT, name, sizes.sizes[i]);
+    g_auto(LdifOutcome) chunked = { 0 };
+    load_outcome(data, len, before, sizes.sizes[i], &chunked);
+    CU_ASSERT_TRUE(same_outcome(how, &chunked, reference));
+  }
+}
+
+static void
+check_chunked(const char *name, const char *data, gsize len, LdifOutcome *reference)
+{
+  check_chunked_sizes(name, data, len, NULL, chunk_sizes(), reference);
+}
+
+/* The model dump of an outcome has @needle (a line or part of one). */
+static void
+assert_dump_has(const LdifOutcome *outcome, const char *needle)
+{
+  gboolean found = outcome->model != NULL && strstr(outcome->model, needle) != NULL;
+
+  if (!found)
+    printf("\nthe model dump lacks '%s'", needle);
+  CU_ASSERT_TRUE(found);
+}
+
+/* --------------------------------------------------------- chunked: files */
+
+/* Returns: (transfer full): every LDIF file the tests have: fixtures/ (labs,
+ * hostile), the fuzz seeds and, when present, the shared samples. */
+static GPtrArray *
+ldif_inputs(void)
+{
+  g_autofree char *fixtures = gp_test_source("fixtures");
+  g_autofree char *seeds = gp_test_source("tests/fuzz/corpus/fuzz_ldif");
+  g_autofree char *samples = gp_test_samples_dir();
+  GPtrArray *paths = gp_test_find_files(fixtures, ".ldif");
+  g_autoptr(GPtrArray) more = gp_test_find_files(seeds, ".ldif");
+
+  g_ptr_array_extend_and_steal(paths, g_steal_pointer(&more));
+  if (samples == NULL) {
+    printf("\n  (no %s: the samples are not compared)", "../shared/samples");
+    return paths;
+  }
+  more = gp_test_find_files(samples, ".ldif");
+  g_ptr_array_extend_and_steal(paths, g_steal_pointer(&more));
+  return paths;
+}
+
+/* gp_ldif_load_file() reads plain UTF-8 in place and hands other bytes to
+ * gp_ldif_load_from_data(): either way, what the bytes give by
+ * gp_ldif_load_from_data() under the same name. */
+static void
+check_load_file(const char *path, const char *data, gsize len)
+{
+  g_auto(LdifOutcome) reference = { 0 };
+  g_auto(LdifOutcome) outcome = { 0 };
+  g_autofree char *how = g_strdup_printf("%s, gp_ldif_load_file()", path);
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GpModel) reference_model = gp_model_new();
+  g_autoptr(GPtrArray) reference_diags = gp_diag_list_new();
+  g_autoptr(GError) reference_error = NULL;
+
+  reference.ok
+      = gp_ldif_load_from_data(data, len, path, reference_model, reference_diags, &reference_error);
+  record_outcome(reference_model, reference_diags, reference_error, &reference);
+  outcome.ok = gp_ldif_load_file(path, model, diags, &error);
+  record_outcome(model, diags, error, &outcome);
+  CU_ASSERT_TRUE(same_outcome(how, &outcome, &reference));
+}
+
+static void
+test_chunked_files(void)
+{
+  g_autoptr(GPtrArray) paths = ldif_inputs();
+  guint loaded = 0, computers = 0;
+
+  /* fixtures/ alone holds 7 lab exports and 5 hostile files. */
+  CU_ASSERT_TRUE(paths->len >= 12);
+  for (guint i = 0; i < paths->len; i++) {
+    gsize len = 0;
+    g_autofree char *data = gp_test_read(paths->pdata[i], &len);
+    g_auto(LdifOutcome) reference = { 0 };
+
+    if (data == NULL)
+      continue;
+    check_chunked(paths->pdata[i], data, len, &reference);
+    check_load_file(paths->pdata[i], data, len);
+    loaded += reference.ok;
+    computers += reference.computers;
+  }
+  /* Most inputs load, and the labs have computers: the dumps are not empty. */
+  CU_ASSERT_TRUE(loaded >= 10);
+  CU_ASSERT_TRUE(computers >= 20);
+}
+
+/* Loaded on top of another export, objects merge by DN; a failed load leaves
+ * the first export's objects as they were. */
+static void
+test_chunked_files_merged(void)
+{
+  g_autofree char *first_path = gp_test_fixture("labs/fabrikam/fabrikam.ldif");
+  g_autofree char *first = gp_test_read(first_path, NULL);
+  g_autoptr(GPtrArray) paths = ldif_inputs();
+  static const gsize full[] = { 1, 300 };
+  static const gsize light[] = { 300 };
+  ChunkSizes sizes = pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light));
+
+  for (guint i = 0; first != NULL && i < paths->len; i++) {
+    gsize len = 0;
+    g_autofree char *data = gp_test_read(paths->pdata[i], &len);
+    g_auto(LdifOutcome) reference = { 0 };
+
+    if (data == NULL)
+      continue;
+    check_chunked_sizes(paths->pdata[i], data, len, first, sizes, &reference);
+    /* Unless it is a copy of the first export, whose objects it takes over. */
+    if (strcmp(data, first) != 0)
+      assert_dump_has(&reference, "file=\"before.ldif\"");
+  }
+}
+
+/* Checks @text (NUL-terminated) and returns whether the one pass loaded it. */
+static gboolean
+check_chunked_text(const char *name, const char *text)
+{
+  g_auto(LdifOutcome) reference = { 0 };
+
+  check_chunked(name, text, strlen(text), &reference);
+  return reference.ok;
+}
+
+/* The texts of the tables above: folds, bad base64, syntax errors, records of
+ * every class. */
+static void
+test_chunked_table_texts(void)
+{
+  g_autofree char *principals = g_strdup_printf(principals_ldif, contoso_cross_ref);
+  g_autofree char *computer = g_strdup_printf(computer_ldif, computer_classes[0]);
+  const char *const texts[] = { principals, users_ldif, ignored_classes_ldif, computer };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(fold_cases); i++)
+    CU_ASSERT_TRUE(check_chunked_text(fold_cases[i].name, fold_cases[i].ldif));
+  for (gsize i = 0; i < G_N_ELEMENTS(syntax_cases); i++)
+    CU_ASSERT_FALSE(check_chunked_text(syntax_cases[i].name, syntax_cases[i].text));
+  for (gsize i = 0; i < G_N_ELEMENTS(bad_base64_cases); i++) {
+    g_autofree char *text
+        = g_strdup_printf(OU_HEAD "\n" GPC_HEAD "%s\nflags: 1\n", bad_base64_cases[i].line);
+    CU_ASSERT_TRUE(check_chunked_text(bad_base64_cases[i].what, text));
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    CU_ASSERT_TRUE(check_chunked_text("a text of the tests above", texts[i]));
+}
+
+/* The text is decoded before it is cut: UTF-16 and a UTF-8 BOM, and the Samba
+ * sample with its values filled in when the samples are there. */
+static void
+test_chunked_encodings(void)
+{
+  g_autofree char *bom = g_strconcat("\xef\xbb\xbf", truncation_source, NULL);
+  g_autofree char *samples = gp_test_samples_dir();
+  /* samba_template() would mark the case skipped without the samples. */
+  g_autofree char *samba = samples != NULL ? samba_template() : NULL;
+  gsize utf16_len = 0;
+  g_autofree char *utf16 = g_convert(bom, -1, "UTF-16LE", "UTF-8", NULL, &utf16_len, NULL);
+  g_auto(LdifOutcome) reference = { 0 };
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(utf16);
+  check_chunked("UTF-16LE with BOM", utf16, utf16_len, &reference);
+  assert_dump_has(&reference, "name=\"Strat\\303\\251gie Ao\\303\\273t\"");
+  CU_ASSERT_TRUE(check_chunked_text("UTF-8 with BOM", bom));
+  if (samba != NULL)
+    CU_ASSERT_TRUE(check_chunked_text("the Samba sample", samba));
+}
+
+/* Every prefix of a small export: cuts inside records, comments and folds. */
+static void
+test_chunked_every_prefix(void)
+{
+  gsize len = strlen(truncation_source);
+  static const gsize full[] = { 1, 5, 64 };
+  static const gsize light[] = { 1 };
+  ChunkSizes sizes = pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light));
+
+  for (gsize cut = 0; cut <= len; cut++) {
+    g_autofree char *name = g_strdup_printf("the first %" G_GSIZE_FORMAT " bytes", cut);
+    g_auto(LdifOutcome) reference = { 0 };
+    check_chunked_sizes(name, truncation_source, cut, NULL, sizes, &reference);
+  }
+}
+
+/* ----------------------------------------------------- chunked: cut points */
+
+#define SERVER(cn)                                                                                 \
+  "dn: CN=" cn ",OU=Servers,DC=contoso,DC=com\n"                                                   \
+  "objectClass: top\n"                                                                             \
+  "objectClass: computer\n"                                                                        \
+  "cn: " cn "\n"
+
+/* A value that is not base64: a warning, and the attribute is skipped. */
+#define BAD_OS "operatingSystem:: ab$=\n"
+
+typedef struct {
+  const char *name;
+  const char *text;
+  const char *error_at; /* (nullable) what the one-pass error starts with; NULL: loads */
+  guint warnings;       /* in the one-pass findings */
+  const char *dump_has; /* (nullable) part of the one-pass model dump */
+} CutCase;
+
+/* Line numbers count from 1 in the text as written (CRLF keeps them). */
+/* clang-format off */
+static const CutCase cut_cases[] = {
+  { "blank lines of spaces, tabs and CR",
+    OU_HEAD "  \n"
+    SERVER("WEB01") "\t \r\n"
+    SERVER("WEB02") "\r\n\r\n"
+    SERVER("WEB03") " \r\n\t\n"
+    SERVER("WEB04"),
+    NULL, 0, "cn=\"WEB04\"" },
+  { "comment blocks with continuations after a blank line",
+    OU_HEAD "\n"
+    "# comment\n continued: like an attribute\n  dn: like a DN\n\n"
+    SERVER("WEB01") "\n"
+    "# another comment\n more\n"
+    SERVER("WEB02") "# inside a record\n more\ndNSHostName: w2\n\n"
+    "#\n \n"
+    SERVER("WEB03"),
+    NULL, 0, "dns=\"w2\"" },
+  { "a line of one space ends a comment",
+    OU_HEAD "\n# comment\n \n" SERVER("WEB01"),
+    NULL, 0, "cn=\"WEB01\"" },
+  { "continuation after a blank line in the middle",
+    OU_HEAD "\n" SERVER("WEB01") "\n" SERVER("WEB02") "\n continued\n" SERVER("WEB03"),
+    FILE_NAME ":15: continuation line", 0, NULL },
+  { "continuation after a blank line of spaces",
+    OU_HEAD "\n" SERVER("WEB01") "   \n continued\n",
+    FILE_NAME ":10: continuation line", 0, NULL },
+  { "continuation after a comment and a blank line",
+    OU_HEAD "\n# comment\n more\n\t\n more\n",
+    FILE_NAME ":8: continuation line", 0, NULL },
+  { "a blank line inside a fold",
+    SERVER("WEB01") "\ndn: OU=A,\n \n DC=contoso,DC=com\n",
+    FILE_NAME ":8: continuation line", 0, NULL },
+  { "continuation at the start, after a version record",
+    "version: 1\n\n\n x\n",
+    FILE_NAME ":4: continuation line", 0, NULL },
+  { "continuation at the very start",
+    " x\n\n" OU_HEAD,
+    FILE_NAME ":1: file starts", 0, NULL },
+  { "late syntax error, bad base64 before and after",
+    GPC_HEAD "displayName:: ====\n\n"
+    SERVER("WEB01") BAD_OS "\n"
+    SERVER("WEB02") BAD_OS "garbage\n" BAD_OS "\n"
+    SERVER("WEB03") BAD_OS "\n"
+    SERVER("WEB04") BAD_OS,
+    FILE_NAME ":18: line 'garbage'", 3, NULL },
+  { "late syntax error, a bad record before",
+    OU_HEAD "\n"
+    SERVER("WEB01") BAD_OS "\n"
+    SERVER("WEB02") "\n"
+    SERVER("WEB03") "dn: OU=Second,DC=contoso,DC=com\n\n"
+    SERVER("WEB04") BAD_OS "\n"
+    "not a record\n",
+    FILE_NAME ":20: second 'dn:'", 1, NULL },
+  { "two syntax errors: the first wins",
+    SERVER("WEB01") BAD_OS "\n"
+    SERVER("WEB02") "x y\n\n"
+    SERVER("WEB03") BAD_OS "\n"
+    SERVER("WEB04") ": z\n",
+    FILE_NAME ":11: line 'x y'", 1, NULL },
+  { "a continuation error after a syntax error wins",
+    SERVER("WEB01") BAD_OS "\n"
+    SERVER("WEB02") "garbage\n\n"
+    SERVER("WEB03") BAD_OS "\n"
+    " more\n",
+    FILE_NAME ":19: continuation line", 1, NULL },
+  { "a continuation error after warnings",
+    SERVER("WEB01") BAD_OS "\n"
+    SERVER("WEB02") BAD_OS "\n"
+    SERVER("WEB03") BAD_OS "\n"
+    " more\n",
+    FILE_NAME ":19: continuation line", 3, NULL },
+  { "no final newline",
+    OU_HEAD "\n" SERVER("WEB01") "\n" GPC_HEAD "displayName: Last",
+    NULL, 0, "name=\"Last\"" },
+  { "a blank line without final newline",
+    OU_HEAD "\n" SERVER("WEB01") "\n \t",
+    NULL, 0, "cn=\"WEB01\"" },
+  { "only blank lines",
+    "\n\n \n\t\n\r\n \r\n\n",
+    NULL, 0, NULL },
+  { "a lone CR is not a line end",
+    OU_HEAD "\n\r\r\n" SERVER("WEB01"),
+    FILE_NAME ":5: line '?", 0, NULL },
+  { "version, changetype and trailers",
+    "version: 1\n\n"
+    OU_HEAD "\n"
+    SERVER("WEB01") "changetype: modify\nreplace: cn\ncn: x\n-\n\n"
+    SERVER("WEB02") "changetype: add\n\n"
+    "# refldap://x\n"
+    "search: 2\nresult: 32 No such object\n",
+    NULL, 2, "cn=\"WEB02\"" },
+  { "descriptor and principals named by records in later chunks",
+    GPC_HEAD "nTSecurityDescriptor: O:DAG:DAD:PAI(A;CI;RPLCLORC;;;AU)(A;CI;CR;;;DC)\n\n"
+    "dn: CN=Web Admins,OU=Groups,DC=contoso,DC=com\nobjectClass: top\nobjectClass: group\n"
+    "sAMAccountName: Web Admins\nobjectSid: S-1-5-21-1-2-3-1107\n"
+    "member: CN=WEB01,OU=Servers,DC=contoso,DC=com\n\n"
+    SERVER("WEB01") "objectSid: S-1-5-21-1-2-3-1109\nsAMAccountName: WEB01$\n"
+    "memberOf: CN=Web Admins,OU=Groups,DC=contoso,DC=com\n\n"
+    "dn: DC=contoso,DC=com\nobjectClass: top\nobjectClass: domainDNS\n"
+    "objectSid: S-1-5-21-1-2-3\n\n"
+    "dn: CN=WEB01,CN=Servers,CN=HQ,CN=Sites,CN=Configuration,DC=contoso,DC=com\n"
+    "objectClass: top\nobjectClass: server\n"
+    "serverReference: CN=WEB01,OU=Servers,DC=contoso,DC=com\n\n"
+    "dn: CN=CONTOSO,CN=Partitions,CN=Configuration,DC=contoso,DC=com\n"
+    "objectClass: top\nobjectClass: crossRef\nnCName: DC=contoso,DC=com\n"
+    "nETBIOSName: CORP\ndnsRoot: contoso.com\n",
+    NULL, 0, "name=\"CORP\\\\Web Admins\"" },
+};
+/* clang-format on */
+
+static void
+check_cut_case(const CutCase *c, const char *name, const char *text)
+{
+  g_auto(LdifOutcome) reference = { 0 };
+  guint warnings = 0;
+
+  check_chunked(name, text, strlen(text), &reference);
+  /* The one pass does what the case says, so that a loader that loses
+   * records or findings everywhere alike still fails. */
+  CU_ASSERT_EQUAL(reference.ok, c->error_at == NULL);
+  if (c->error_at != NULL) {
+    g_autofree char *expected = g_strdup_printf("%s code %d: %s", g_quark_to_string(GP_LOAD_ERROR),
+                                                GP_LOAD_ERROR_SYNTAX, c->error_at);
+    if (reference.error == NULL || !g_str_has_prefix(reference.error, expected)) {
+      printf("\n%s: error '%s', expected '%s...'", name, reference.error, expected);
+      CU_FAIL("unexpected error");
+    }
+  }
+  for (const char *p = reference.diags; (p = strstr(p, ": warning: ")) != NULL; p++)
+    warnings++;
+  if (warnings != c->warnings)
+    printf("\n%s: %u warnings, expected %u:\n%s", name, warnings, c->warnings, reference.diags);
+  CU_ASSERT_EQUAL(warnings, c->warnings);
+  if (c->dump_has != NULL)
+    assert_dump_has(&reference, c->dump_has);
+}
+
+/* Returns: (transfer full): @text with CRLF line ends; lines that end in CR
+ * already keep it, so that a blank "\r\n" stays one blank line. */
+static char *
+to_crlf(const char *text)
+{
+  GString *out = g_string_new(NULL);
+
+  for (const char *p = text; *p != '\0'; p++) {
+    if (*p == '\n' && (p == text || p[-1] != '\r'))
+      g_string_append_c(out, '\r');
+    g_string_append_c(out, *p);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Each case as written, then with CRLF line ends (same lines, same numbers). */
+static void
+test_chunked_cut_points(void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(cut_cases); i++) {
+    const CutCase *c = &cut_cases[i];
+    g_autofree char *crlf = to_crlf(c->text);
+    g_autofree char *crlf_name = g_strconcat(c->name, ", CRLF", NULL);
+
+    printf("\n  case: %s", c->name);
+    check_cut_case(c, c->name, c->text);
+    check_cut_case(c, crlf_name, crlf);
+  }
+}
+
+/* ------------------------------------------------ chunked: a large export */
+
+/* Returns: how many computers the large export has: 3000, enough for about
+ * 300 chunks of 4096 bytes; fewer under valgrind, still dozens of chunks. */
+static guint
+large_computers(void)
+{
+  return gp_test_under_valgrind() ? 400 : 3000;
+}
+
+/* Returns: (transfer full): a domain, an OU, a GPO and @n computers, with what
+ * makes cuts hard spread over the file: comment blocks with continuations,
+ * folds, blank lines of spaces, tabs and CR, CRLF records, and one bad base64
+ * value every 97 computers (a warning each). */
+static char *
+large_export(guint n)
+{
+  GString *out
+      = g_string_new("version: 1\n\n"
+                     "dn: DC=contoso,DC=com\nobjectClass: top\nobjectClass: domainDNS\n"
+                     "objectSid: S-1-5-21-1-2-3\n"
+                     "gPLink: [LDAP://cn=" GUID_A ",cn=policies,cn=system,DC=contoso,DC=c\n"
+                     " om;0]\n\n" OU_HEAD "\n" GPC_HEAD "displayName: Servers\n\n");
+  static const char *const separators[] = { "\n", "  \n", "\t\r\n", "\n\n", " \t \n" };
+
+  for (guint i = 0; i < n; i++) {
+    g_autofree char *record = g_strdup_printf(
+        "dn: CN=PC%u,OU=Servers,DC=contoso,DC=com\nobjectClass: top\nobjectClass: computer\n"
+        "cn: PC%u\nsAMAccountName: PC%u$\ndNSHostName: pc%u.contoso.co\n m\n"
+        "operatingSystem: Windows 11\nuserAccountControl: 4096\nprimaryGroupID: 515\n"
+        "objectSid: S-1-5-21-1-2-3-%u\nmemberOf: CN=Group%u,OU=Servers,DC=contoso,DC=com\n"
+        "%s",
+        i, i, i, i, 2000 + i, i % 10, i % 97 == 0 ? "description:: a$==\n" : "");
+
+    if (i % 100 == 0)
+      g_string_append_printf(out, "# block %u\n continued\n  and more\n", i);
+    if (i % 7 == 0) {
+      g_autofree char *crlf = replace_all(record, "\n", "\r\n");
+      g_string_append(out, crlf);
+    } else {
+      g_string_append(out, record);
+    }
+    g_string_append(out, separators[i % G_N_ELEMENTS(separators)]);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* Returns: how many warnings the computers before PC@index give. */
+static guint
+warnings_before(guint index)
+{
+  return (index + 96) / 97;
+}
+
+/* The number of the line of @text that @at starts. */
+static guint
+line_of(const char *text, const char *at)
+{
+  guint line = 1;
+
+  for (const char *p = text; p < at; p++)
+    line += *p == '\n';
+  return line;
+}
+
+/* Returns: (transfer full): @text with @insert put before the dn of computer
+ * PC@index, whose line number goes to @out_line. */
+static char *
+insert_before_computer(const char *text, guint index, const char *insert, guint *out_line)
+{
+  g_autofree char *dn = g_strdup_printf("dn: CN=PC%u,", index);
+  const char *at = strstr(text, dn);
+
+  g_assert(at != NULL);
+  *out_line = line_of(text, at);
+  return g_strdup_printf("%.*s%s%s", (int)(at - text), text, insert, at);
+}
+
+static void
+check_large(const char *name, const char *text, LdifOutcome *reference)
+{
+  static const gsize full[] = { 64, 4096, 65536 };
+  static const gsize light[] = { 4096 };
+
+  /* Chunks of 4096 bytes must be many, not one. */
+  CU_ASSERT_TRUE(strlen(text) > 20 * 4096);
+  check_chunked_sizes(name, text, strlen(text), NULL,
+                      pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light)),
+                      reference);
+}
+
+static guint
+count_lines_with(const char *text, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+    n++;
+  return n;
+}
+
+static void
+test_chunked_large_export(void)
+{
+  guint n = large_computers();
+  g_autofree char *text = large_export(n);
+  g_auto(LdifOutcome) reference = { 0 };
+  g_autofree char *last = g_strdup_printf("cn=\"PC%u\"", n - 1);
+  g_autofree char *folded = g_strdup_printf("dns=\"pc%u.contoso.com\"", n - 1);
+
+  check_large("the large export", text, &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  CU_ASSERT_EQUAL(reference.computers, n);
+  CU_ASSERT_EQUAL(count_lines_with(reference.diags, ": warning: "), warnings_before(n));
+  /* Once after the load, once after gp_model_complete(). */
+  CU_ASSERT_EQUAL(count_lines_with(reference.model, "\ncomputer "), 2 * n);
+  assert_dump_has(&reference, last);
+  assert_dump_has(&reference, folded);
+}
+
+/* A syntax error near the end: only the warnings before it are reported. */
+static void
+test_chunked_large_late_error(void)
+{
+  guint n = large_computers(), bad = n - n / 30, line = 0;
+  g_autofree char *clean = large_export(n);
+  g_autofree char *text = insert_before_computer(clean, bad, "dn: OU=Bad\nbroken\n\n", &line);
+  g_autofree char *where = g_strdup_printf(": %s:%u: line 'broken'", FILE_NAME, line + 1);
+  g_auto(LdifOutcome) reference = { 0 };
+
+  check_large("the large export with a late error", text, &reference);
+  CU_ASSERT_FALSE(reference.ok);
+  CU_ASSERT_PTR_NOT_NULL(reference.error ? strstr(reference.error, where) : NULL);
+  CU_ASSERT_EQUAL(count_lines_with(reference.diags, ": warning: "), warnings_before(bad));
+  CU_ASSERT_EQUAL(reference.computers, 0);
+}
+
+/* A continuation after a blank line near the end wins over an earlier
+ * syntax error, and keeps the warnings before that error only. */
+static void
+test_chunked_large_continuation_error(void)
+{
+  guint n = large_computers(), bad = n / 2, late = n - n / 60, bad_line = 0, late_line = 0;
+  g_autofree char *clean = large_export(n);
+  g_autofree char *with_bad
+      = insert_before_computer(clean, bad, "dn: OU=Bad\nbroken\n\n", &bad_line);
+  g_autofree char *text = insert_before_computer(with_bad, late, "\n continued\n\n", &late_line);
+  g_autofree char *where = g_strdup_printf(": %s:%u: continuation line", FILE_NAME, late_line + 1);
+  g_auto(LdifOutcome) reference = { 0 };
+
+  check_large("the large export with a continuation error", text, &reference);
+  CU_ASSERT_FALSE(reference.ok);
+  CU_ASSERT_PTR_NOT_NULL(reference.error ? strstr(reference.error, where) : NULL);
+  CU_ASSERT_EQUAL(count_lines_with(reference.diags, ": warning: "), warnings_before(bad));
+  CU_ASSERT_EQUAL(reference.computers, 0);
+}
+
 static const GpTestCase cases[] = {
   GP_TEST(test_folded_lines),
   GP_TEST(test_folded_dn_name),
@@ -1457,6 +2431,15 @@ static const GpTestCase cases[] = {
   GP_TEST(test_truncated_mid_record),
   GP_TEST(test_binary_garbage),
   GP_TEST(test_nul_bytes_are_an_encoding_error),
+  GP_TEST(test_chunked_files),
+  GP_TEST(test_chunked_files_merged),
+  GP_TEST(test_chunked_table_texts),
+  GP_TEST(test_chunked_encodings),
+  GP_TEST(test_chunked_every_prefix),
+  GP_TEST(test_chunked_cut_points),
+  GP_TEST(test_chunked_large_export),
+  GP_TEST(test_chunked_large_late_error),
+  GP_TEST(test_chunked_large_continuation_error),
 };
 
 GP_TEST_MAIN("ldif", cases)
