@@ -11,7 +11,10 @@
 #include "gp-engine-private.h"
 #include "gp-names.h"
 
-G_DEFINE_QUARK(gp - engine - error - quark, gp_engine_error)
+/* The first argument is the quark's name as written. */
+/* clang-format off */
+G_DEFINE_QUARK(gp-engine-error-quark, gp_engine_error)
+/* clang-format on */
 
 /* ------------------------------------------------------------ enum names */
 

@@ -22,7 +22,10 @@
 
 #define MAX_PASSWORD 1024
 
-G_DEFINE_QUARK(gp - live - error - quark, gp_live_error)
+/* The first argument is the quark's name as written. */
+/* clang-format off */
+G_DEFINE_QUARK(gp-live-error-quark, gp_live_error)
+/* clang-format on */
 
 void
 gp_live_set_error(GError **error, GpLiveError code, const char *where, const char *format, ...)

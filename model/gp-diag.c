@@ -1,7 +1,10 @@
 /* gp-diag.c - recoverable findings and load errors; see gp-diag.h. */
 #include "gp-diag.h"
 
-G_DEFINE_QUARK(gp - load - error - quark, gp_load_error)
+/* The first argument is the quark's name as written. */
+/* clang-format off */
+G_DEFINE_QUARK(gp-load-error-quark, gp_load_error)
+/* clang-format on */
 
 GPtrArray *
 gp_diag_list_new(void)

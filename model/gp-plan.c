@@ -10,7 +10,10 @@
 
 #define MAX_ORDER 10000u
 
-G_DEFINE_QUARK(gp - plan - error - quark, gp_plan_error)
+/* The first argument is the quark's name as written. */
+/* clang-format off */
+G_DEFINE_QUARK(gp-plan-error-quark, gp_plan_error)
+/* clang-format on */
 
 typedef struct {
   char *text;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gp-model.h"
+#include "gp-plan.h"
 
 /* Asserts @cond (evaluated once) and leaves the test when it does not hold,
  * without the longjmp of the _FATAL asserts, which would skip g_autoptr cleanup. */
@@ -669,8 +670,17 @@ test_model_enum_strings(void)
 
 /* One entry a line: tests/CMakeLists.txt registers each line as a CTest test. */
 /* clang-format off */
+/* Error domains are named as GLib names them, not as a formatter spaces them. */
+static void
+test_error_domain_names(void)
+{
+  GP_ASSERT_STR(g_quark_to_string(GP_LOAD_ERROR), "gp-load-error-quark");
+  GP_ASSERT_STR(g_quark_to_string(gp_plan_error_quark()), "gp-plan-error-quark");
+}
+
 static const GpTestCase cases[] = {
   GP_TEST(test_model_right_lookup),
+  GP_TEST(test_error_domain_names),
   GP_TEST(test_model_principals),
   GP_TEST(test_model_principal_copy),
   GP_TEST(test_model_domain_accounts),
