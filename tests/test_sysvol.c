@@ -666,6 +666,192 @@ test_sysvol_bad_paths(void)
   }
 }
 
+/* --------------------------------------------------------- many folders */
+
+/* Enough folders for gp-sysvol.c to read them on worker threads, and more
+ * than it reads ahead of the one it attaches (1 024). */
+#define MANY_FOLDERS  1100
+#define MANY_POLICIES "contoso.com/Policies"
+
+typedef enum {
+  MANY_PLAIN,         /* GPT.INI, no directory GPO: a note */
+  MANY_IN_DIRECTORY,  /* GPT.INI of a directory GPO: nothing to say */
+  MANY_NO_GPT_INI,    /* the note, then "unreadable" */
+  MANY_UNKNOWN_RIGHT, /* the template's warning, then the note */
+  MANY_LINK,          /* a symbolic link: a warning, no GPO */
+  MANY_FILE,          /* a file named like a GPO folder: skipped */
+  MANY_KINDS
+} ManyKind;
+
+#define MANY_TEMPLATE "[Privilege Rights]\r\nSeBogusRight = *S-1-5-32-544\r\n"
+
+static char *
+many_guid(guint index)
+{
+  return g_strdup_printf("{1B2C3D4E-0000-0000-0000-%012X}", index);
+}
+
+/* The index written in a folder name of many_guid(). */
+static guint
+many_index(const char *name)
+{
+  return (guint)g_ascii_strtoull(name + strlen("{1B2C3D4E-0000-0000-0000-"), NULL, 16);
+}
+
+static void
+write_many_folder(const GpTestTree *tree, guint index)
+{
+  g_autofree char *guid = many_guid(index);
+  g_autofree char *dir = g_build_filename(MANY_POLICIES, guid, NULL);
+  g_autofree char *template = g_build_filename(dir, TEMPLATE_PATH, NULL);
+
+  switch ((ManyKind)(index % MANY_KINDS)) {
+  case MANY_UNKNOWN_RIGHT:
+    gp_test_tree_write(tree, template, MANY_TEMPLATE, -1);
+    /* fall through */
+  case MANY_PLAIN:
+  case MANY_IN_DIRECTORY:
+    write_gpt_ini(tree, dir, "GPT.INI", index);
+    break;
+  case MANY_NO_GPT_INI:
+    gp_test_tree_mkdir(tree, dir);
+    break;
+  case MANY_LINK:
+    gp_test_tree_symlink(tree, "../elsewhere", dir);
+    break;
+  case MANY_FILE:
+  case MANY_KINDS:
+    gp_test_tree_write(tree, dir, "not a folder", -1);
+    break;
+  }
+}
+
+/* Returns: (transfer full): the directory GPOs' DNs, NULL-terminated. */
+static GStrv
+many_directory_dns(void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new();
+
+  for (guint i = MANY_IN_DIRECTORY; i < MANY_FOLDERS; i += MANY_KINDS) {
+    g_autofree char *guid = many_guid(i);
+    g_autofree char *dn = g_strdup_printf("CN=%s,CN=Policies,CN=System," CONTOSO, guid);
+    g_strv_builder_add(builder, dn);
+  }
+  return g_strv_builder_end(builder);
+}
+
+/* Appends what the folder @name of @policies must bring, in the order one
+ * thread reading folder after folder finds it; messages are parts. */
+static void
+expect_many_folder(GPtrArray *expected, const char *policies, const char *name)
+{
+  guint index = many_index(name);
+  g_autofree char *dir = g_build_filename(policies, name, NULL);
+  g_autofree char *template = g_build_filename(dir, TEMPLATE_PATH, NULL);
+  const char *orphan = "has no groupPolicyContainer";
+
+  switch ((ManyKind)(index % MANY_KINDS)) {
+  case MANY_PLAIN:
+    gp_diag_add(expected, GP_SEVERITY_NOTE, dir, 0, "%s", orphan);
+    break;
+  case MANY_NO_GPT_INI:
+    gp_diag_add(expected, GP_SEVERITY_NOTE, dir, 0, "%s", orphan);
+    gp_diag_add(expected, GP_SEVERITY_WARNING, dir, 0, "is unreadable");
+    break;
+  case MANY_UNKNOWN_RIGHT:
+    gp_diag_add(expected, GP_SEVERITY_WARNING, template, 2, "unknown user right 'SeBogusRight'");
+    gp_diag_add(expected, GP_SEVERITY_NOTE, dir, 0, "%s", orphan);
+    break;
+  case MANY_LINK:
+    gp_diag_add(expected, GP_SEVERITY_WARNING, dir, 0, "symbolic link not followed");
+    break;
+  case MANY_IN_DIRECTORY:
+  case MANY_FILE:
+  case MANY_KINDS:
+    break;
+  }
+}
+
+static gboolean
+diag_matches(const GpDiagnostic *actual, const GpDiagnostic *expected)
+{
+  return actual->severity == expected->severity && g_strcmp0(actual->file, expected->file) == 0
+         && actual->line == expected->line && strstr(actual->message, expected->message);
+}
+
+/* Every finding, in the order of the folder listing. */
+static void
+check_many_diags(const GpTestTree *tree, const GPtrArray *diags)
+{
+  g_autofree char *policies = gp_test_tree_path(tree, MANY_POLICIES);
+  g_autoptr(GDir) handle = g_dir_open(policies, 0, NULL);
+  g_autoptr(GPtrArray) expected = gp_diag_list_new();
+  const char *name;
+
+  REQUIRE(handle != NULL);
+  while ((name = g_dir_read_name(handle)))
+    expect_many_folder(expected, policies, name);
+  CU_ASSERT_EQUAL(diags->len, expected->len);
+  for (guint i = 0; i < MIN(diags->len, expected->len); i++) {
+    if (diag_matches(g_ptr_array_index(diags, i), g_ptr_array_index(expected, i)))
+      continue;
+    g_autofree char *got = gp_diagnostic_format(g_ptr_array_index(diags, i));
+    g_autofree char *want = gp_diagnostic_format(g_ptr_array_index(expected, i));
+    printf("\nfinding %u: got '%s', expected '%s'", i, got, want);
+    CU_FAIL("findings out of order");
+    return;
+  }
+}
+
+/* Each folder went to its GPO; links and files made none. */
+static void
+check_many_gpos(const GpModel *model)
+{
+  guint folders = 0;
+
+  for (guint i = 0; i < MANY_FOLDERS; i++) {
+    ManyKind kind = (ManyKind)(i % MANY_KINDS);
+    g_autofree char *guid = many_guid(i);
+    g_autoptr(GPtrArray) gpos = gp_model_find_gpos_guid(model, guid);
+    const GpGpo *gpo;
+
+    if (kind == MANY_LINK || kind == MANY_FILE) {
+      CU_ASSERT_EQUAL(gpos->len, 0);
+      continue;
+    }
+    folders++;
+    REQUIRE(gpos->len == 1);
+    gpo = g_ptr_array_index(gpos, 0);
+    CU_ASSERT_EQUAL(gpo->in_directory, kind == MANY_IN_DIRECTORY);
+    CU_ASSERT_EQUAL(gpo->sysvol, kind == MANY_NO_GPT_INI ? GP_SYSVOL_UNREADABLE : GP_SYSVOL_READ);
+    CU_ASSERT_EQUAL(gpo->gpt_version, kind == MANY_NO_GPT_INI ? 0 : i);
+    CU_ASSERT_EQUAL(gpo->machine_template != NULL, kind == MANY_UNKNOWN_RIGHT);
+  }
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, folders);
+}
+
+/* Many folders are read on worker threads: the model and the findings, in
+ * their order, are what reading them one after the other gives. */
+static void
+test_sysvol_many_folders(void)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_auto(GStrv) dns = many_directory_dns();
+  g_autoptr(GpModel) model = model_new((const char *const *)dns);
+  g_autoptr(GpModel) quiet = model_new((const char *const *)dns);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autofree char *given = gp_test_tree_path(tree, "contoso.com");
+
+  for (guint i = 0; i < MANY_FOLDERS; i++)
+    write_many_folder(tree, i);
+  CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, diags, NULL));
+  check_many_diags(tree, diags);
+  check_many_gpos(model);
+  /* Findings may be unwanted. */
+  CU_ASSERT_TRUE(gp_sysvol_load_dir(given, quiet, NULL, NULL));
+  check_many_gpos(quiet);
+}
+
 /* One entry a line: tests/CMakeLists.txt registers each line as a CTest test. */
 /* clang-format off */
 static const GpTestCase cases[] = {
@@ -683,6 +869,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_sysvol_symlinked_gpo_folder),
   GP_TEST(test_sysvol_symlinked_policies),
   GP_TEST(test_sysvol_bad_paths),
+  GP_TEST(test_sysvol_many_folders),
 };
 /* clang-format on */
 
