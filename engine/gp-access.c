@@ -4,6 +4,11 @@
  * computer that reads GPOs, and gp_engine_check_gpo_access(), which walks a
  * GPO's DACL for that token the way the access check does and says whether
  * the computer may read the GPO and apply it.
+ *
+ * rsop asks for the token of every computer whose GPOs filter on groups: the
+ * part computers share (all but their own SID) is worked out once for all the
+ * computers with the same groups, and the DACL walk compares SIDs without
+ * allocating.
  */
 #include <string.h>
 
@@ -15,6 +20,10 @@
 #define RID_DOMAIN_COMPUTERS       515u
 #define SID_ENTERPRISE_CONTROLLERS "S-1-5-9"
 #define SID_DOMAIN_PREFIX          "S-1-5-21-"
+/* How many group parts an index remembers.  Where most computers have
+ * memberships of their own, the memo would otherwise grow by one entry per
+ * computer; past the limit tokens are worked out in full, as without it. */
+#define MEMO_MAX 16384u
 
 /* The SIDs of every network logon of a domain computer. */
 static const char *const logon_sids[] = {
@@ -25,49 +34,209 @@ static const char *const logon_sids[] = {
   "S-1-5-32-545", /* BUILTIN\Users */
 };
 
-/* gp_dn_normalize() for the common DN, quickly: printable ASCII without '\\' and
- * without blanks next to ',' or '=' or at either end normalises to its
- * lower-case copy; anything else takes the general path. */
+static char
+lower(char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* g_ascii_strcasecmp() == 0 for two strings of @len bytes, compared from the
+ * end: SIDs of a domain differ in their last digits. */
+static gboolean
+equal_from_end(const char *a, const char *b, gsize len)
+{
+  while (len-- > 0)
+    if (a[len] != b[len] && lower(a[len]) != lower(b[len]))
+      return FALSE;
+  return TRUE;
+}
+
+/* gp_dn_normalize() of printable ASCII without '\\' and without blanks next to
+ * ',' or '=' or at either end is its lower-case copy.  Returns: FALSE when the
+ * byte at @p of @dn rules that out. */
+static gboolean
+plain_at(const char *dn, const char *p)
+{
+  guchar c = (guchar)*p;
+
+  if (c < 0x20 || c > 0x7e || c == '\\')
+    return FALSE;
+  return c != ' '
+         || !(p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ','
+              || p[-1] == '=');
+}
+
+/* gp_dn_normalize() for the common DN, quickly. */
 static char *
 dn_key(const char *dn)
 {
   const char *p;
 
-  for (p = dn; *p; p++) {
-    guchar c = (guchar)*p;
-    gboolean blank = c == ' ';
-    if (c < 0x20 || c > 0x7e || c == '\\'
-        || (blank
-            && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ','
-                || p[-1] == '=')))
+  for (p = dn; *p; p++)
+    if (!plain_at(dn, p))
       return gp_dn_normalize(dn);
-  }
   return g_ascii_strdown(dn, p - dn);
 }
 
-/* The model's groups indexed for tokens, built once per evaluation or cache. */
+/* dn_key() into @buffer, which it returns: one pass and no allocation for the
+ * common DN. */
+static const char *
+dn_key_into(const char *dn, GString *buffer)
+{
+  g_string_truncate(buffer, 0);
+  for (const char *p = dn; *p; p++) {
+    if (!plain_at(dn, p)) {
+      g_autofree char *key = gp_dn_normalize(dn);
+      g_string_assign(buffer, key);
+      break;
+    }
+    g_string_append_c(buffer, lower(*p));
+  }
+  return buffer->str;
+}
+
+/* A signature being built, reused from one computer to the next. */
+typedef struct {
+  guint8 *data;
+  gsize len;
+  gsize size;
+} Scratch;
+
+static void
+scratch_add(Scratch *scratch, const void *data, gsize len)
+{
+  if (len == 0)
+    return;
+  if (scratch->len + len > scratch->size) {
+    scratch->size = MAX(2 * scratch->size, scratch->len + len);
+    scratch->data = g_realloc(scratch->data, scratch->size);
+  }
+  memcpy(scratch->data + scratch->len, data, len);
+  scratch->len += len;
+}
+
+static void
+scratch_add_size(Scratch *scratch, gsize value)
+{
+  guint64 wide = value;
+
+  scratch_add(scratch, &wide, sizeof wide);
+}
+
+/* The length goes first, so that no two lists of strings encode alike. */
+static void
+scratch_add_text(Scratch *scratch, const char *text, gsize len)
+{
+  scratch_add_size(scratch, len);
+  scratch_add(scratch, text, len);
+}
+
+/* FNV-1a over 8-byte words: signatures are a few hundred bytes at most. */
+static guint
+bytes_hash(const guint8 *data, gsize len)
+{
+  const guint64 prime = G_GUINT64_CONSTANT(0x100000001B3);
+  guint64 hash = G_GUINT64_CONSTANT(0xCBF29CE484222325) ^ len;
+  gsize i = 0;
+
+  for (; i + sizeof hash <= len; i += sizeof hash) {
+    guint64 word;
+    memcpy(&word, data + i, sizeof word);
+    hash = (hash ^ word) * prime;
+    hash ^= hash >> 29;
+  }
+  for (; i < len; i++)
+    hash = (hash ^ data[i]) * prime;
+  return (guint)(hash ^ (hash >> 32));
+}
+
+/* g_str_hash() goes a byte at a time; DNs are long and rsop looks one up per computer. */
+static guint
+dn_hash(gconstpointer dn)
+{
+  return bytes_hash(dn, strlen(dn));
+}
+
+/* The group part of the tokens of one signature (token_signature()): every SID
+ * but the computer's own, in token order. */
+typedef struct {
+  guint hash;
+  gsize key_len;
+  const guint8 *key;
+  guint n_sids;
+  const char **sids; /* interned in the index's pool */
+} Memo;
+
+static guint
+memo_hash(gconstpointer memo)
+{
+  return ((const Memo *)memo)->hash;
+}
+
+static gboolean
+memo_equal(gconstpointer a, gconstpointer b)
+{
+  const Memo *x = a, *y = b;
+
+  return x->hash == y->hash && x->key_len == y->key_len && memcmp(x->key, y->key, x->key_len) == 0;
+}
+
+/* What one normalised DN is to the model's groups. */
+typedef struct {
+  guint group;     /* index + 1 of the first group with this DN, 0 for none */
+  GArray *holders; /* (nullable) guint: the groups whose member list names it, ascending */
+} DnNode;
+
+static void
+dn_node_free(DnNode *node)
+{
+  if (node->holders)
+    g_array_unref(node->holders);
+  g_free(node);
+}
+
+/* The model's groups indexed for tokens, built once per evaluation or cache.
+ * It remembers group parts of tokens as it goes: one thread at a time. */
 struct _GpTokenIndex {
   const GpModel *model;
-  GPtrArray *keys;       /* char*: each group's normalised DN, model order */
-  GHashTable *by_dn;     /* normalised DN -> group index + 1 */
-  GHashTable *by_sid;    /* upper-case SID -> index + 1 of the first group with it */
-  GHashTable *by_member; /* normalised member DN -> GArray of guint group indexes, ascending */
+  GPtrArray *keys;    /* const char*: each group's normalised DN (by_dn's key), model order */
+  GHashTable *by_dn;  /* normalised DN -> DnNode*, for groups and the DNs member lists name */
+  GHashTable *by_sid; /* upper-case SID -> index + 1 of the first group with it */
+  GHashTable *memo;   /* Memo* (owned), a set */
+  GHashTable *pool;   /* char* (owned): the SIDs memo entries point to, a set */
+  Scratch signature;
+  GString *dn; /* the normalised DN of the computer being signed */
 };
+
+/* Returns: (transfer none): the node of @dn, added when new; its key in @out_key. */
+static DnNode *
+index_node(GpTokenIndex *index, const char *dn, const char **out_key)
+{
+  char *key = dn_key(dn);
+  gpointer stored, node;
+
+  if (g_hash_table_lookup_extended(index->by_dn, key, &stored, &node)) {
+    g_free(key);
+  } else {
+    node = g_new0(DnNode, 1);
+    stored = key;
+    g_hash_table_insert(index->by_dn, key, node);
+  }
+  if (out_key)
+    *out_key = stored;
+  return node;
+}
 
 static void
 index_member(GpTokenIndex *index, const char *member, guint group)
 {
-  char *key = dn_key(member);
-  GArray *groups = g_hash_table_lookup(index->by_member, key);
+  DnNode *node = index_node(index, member, NULL);
 
-  if (!groups) {
-    groups = g_array_new(FALSE, FALSE, sizeof(guint));
-    g_hash_table_insert(index->by_member, key, groups);
-  } else {
-    g_free(key);
-  }
-  if (groups->len == 0 || g_array_index(groups, guint, groups->len - 1) != group)
-    g_array_append_val(groups, group);
+  if (!node->holders)
+    node->holders = g_array_new(FALSE, FALSE, sizeof(guint));
+  if (node->holders->len == 0
+      || g_array_index(node->holders, guint, node->holders->len - 1) != group)
+    g_array_append_val(node->holders, group);
 }
 
 GpTokenIndex *
@@ -77,18 +246,20 @@ gp_token_index_new(const GpModel *model)
   GpTokenIndex *index = g_new0(GpTokenIndex, 1);
 
   index->model = model;
-  index->keys = g_ptr_array_new_with_free_func(g_free);
-  index->by_dn = g_hash_table_new(g_str_hash, g_str_equal);
+  index->keys = g_ptr_array_new();
+  index->by_dn = g_hash_table_new_full(dn_hash, g_str_equal, g_free, (GDestroyNotify)dn_node_free);
   index->by_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  index->by_member
-      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  index->memo = g_hash_table_new_full(memo_hash, memo_equal, g_free, NULL);
+  index->pool = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  index->dn = g_string_new(NULL);
   for (guint i = 0; i < groups->len; i++) {
     const GpGroup *group = g_ptr_array_index(groups, i);
-    char *key = dn_key(group->dn);
+    const char *key;
+    DnNode *node = index_node(index, group->dn, &key);
 
-    g_ptr_array_add(index->keys, key);
-    if (!g_hash_table_contains(index->by_dn, key))
-      g_hash_table_insert(index->by_dn, key, GUINT_TO_POINTER(i + 1));
+    g_ptr_array_add(index->keys, (gpointer)key);
+    if (node->group == 0)
+      node->group = i + 1;
     if (group->sid && !g_hash_table_contains(index->by_sid, group->sid))
       g_hash_table_insert(index->by_sid, g_ascii_strup(group->sid, -1), GUINT_TO_POINTER(i + 1));
     for (guint m = 0; m < group->members->len; m++)
@@ -102,12 +273,29 @@ gp_token_index_free(GpTokenIndex *index)
 {
   if (!index)
     return;
+  g_ptr_array_unref(index->keys);
   g_hash_table_unref(index->by_dn);
   g_hash_table_unref(index->by_sid);
-  g_hash_table_unref(index->by_member);
-  g_ptr_array_unref(index->keys);
+  g_hash_table_unref(index->memo);
+  g_hash_table_unref(index->pool);
+  g_free(index->signature.data);
+  g_string_free(index->dn, TRUE);
   g_free(index);
 }
+
+static const DnNode *
+index_lookup(const GpTokenIndex *index, const char *key)
+{
+  return g_hash_table_lookup(index->by_dn, key);
+}
+
+static const GpGroup *
+index_group(const GpTokenIndex *index, guint position)
+{
+  return position ? g_ptr_array_index(gp_model_groups(index->model), position - 1) : NULL;
+}
+
+/* ------------------------------------------------------ the group walk */
 
 /* Tokens are small (tens of SIDs), so plain arrays beat hash tables here. */
 typedef struct {
@@ -141,14 +329,6 @@ token_add_sid(Token *token, const char *sid)
   g_ptr_array_add(token->sids, upper);
 }
 
-static const GpGroup *
-index_group(const GpTokenIndex *index, GHashTable *table, const char *key)
-{
-  guint position = GPOINTER_TO_UINT(g_hash_table_lookup(table, key));
-
-  return position ? g_ptr_array_index(gp_model_groups(index->model), position - 1) : NULL;
-}
-
 /* Visits every pending group DN: records it, adds its SID, and queues the
  * groups it is a member of.  A DN already seen is skipped, so cycles end. */
 static void
@@ -158,6 +338,7 @@ token_drain(Token *token)
 
   while ((dn = g_queue_pop_head(&token->pending))) {
     char *key = dn_key(dn);
+    const DnNode *node;
     const GpGroup *group;
 
     g_free(dn);
@@ -166,7 +347,8 @@ token_drain(Token *token)
       continue;
     }
     g_ptr_array_add(token->in_token, key);
-    group = index_group(token->index, token->index->by_dn, key);
+    node = index_lookup(token->index, key);
+    group = node ? index_group(token->index, node->group) : NULL;
     if (group == NULL)
       continue;
     token_add_sid(token, group->sid);
@@ -193,8 +375,8 @@ token_scan_members(Token *token)
   guint queued = 0;
 
   for (guint i = 0; i < token->in_token->len; i++) {
-    GArray *holders
-        = g_hash_table_lookup(token->index->by_member, g_ptr_array_index(token->in_token, i));
+    const DnNode *node = index_lookup(token->index, g_ptr_array_index(token->in_token, i));
+    const GArray *holders = node ? node->holders : NULL;
     for (guint k = 0; holders && k < holders->len; k++) {
       guint group = g_array_index(holders, guint, k);
       if (!strv_has(token->in_token, g_ptr_array_index(token->index->keys, group)))
@@ -233,64 +415,135 @@ token_add_group_sid(Token *token, const char *sid)
     return;
   token_add_sid(token, sid);
   upper = g_ascii_strup(sid, -1);
-  group = index_group(token->index, token->index->by_sid, upper);
+  group = index_group(token->index,
+                      GPOINTER_TO_UINT(g_hash_table_lookup(token->index->by_sid, upper)));
   if (group)
     g_queue_push_tail(&token->pending, g_strdup(group->dn));
 }
 
-/* Returns: (transfer full) (nullable): the SID of the computer's domain: its
- * own SID without the last RID, else the SID of the domain its DN is in. */
-static char *
-domain_sid_of(const GpModel *model, const GpComputer *computer)
+/* -------------------------------------------------- what a token depends on */
+
+/* The computer's primary group: domain SID + primaryGroupID (515 when absent). */
+typedef struct {
+  const char *domain; /* (nullable) the domain SID's first domain_len bytes; NULL when unknown */
+  gsize domain_len;
+  guint32 rid;
+} Primary;
+
+/* g_ascii_strncasecmp(@sid, @prefix, strlen(@prefix)) == 0 for a prefix "S-"
+ * and digits and dashes, whose only letter is the 'S'. */
+static gboolean
+has_sid_prefix(const char *sid, const char *prefix)
 {
+  return (sid[0] == 'S' || sid[0] == 's') && strncmp(sid + 1, prefix + 1, strlen(prefix) - 1) == 0;
+}
+
+/* TRUE when @sid is valid in its canonical spelling: "S-1-" and at most 16
+ * parts of 1 to 10 digits without leading zeros, each at most 2^32 - 1, which
+ * is within gp_sid_is_valid()'s bounds.  It saves parsing every part with the
+ * general number parser; FALSE means: ask gp_sid_is_valid(). */
+static gboolean
+sid_is_plainly_valid(const char *sid)
+{
+  const char *p = sid + 4;
+  guint parts = 0;
+
+  if (!has_sid_prefix(sid, "S-1-"))
+    return FALSE;
+  for (;;) {
+    const char *start = p;
+    guint64 value = 0;
+    while (*p >= '0' && *p <= '9' && p - start < 10)
+      value = 10 * value + (guint64)(*p++ - '0');
+    if (p == start || value > G_MAXUINT32 || (*start == '0' && p - start > 1) || ++parts > 16)
+      return FALSE;
+    if (*p == '\0')
+      return TRUE;
+    if (*p++ != '-')
+      return FALSE;
+  }
+}
+
+/* The domain SID is the computer's own SID without the last RID, else the SID
+ * of the domain its DN is in. */
+static void
+primary_group_of(const GpModel *model, const GpComputer *computer, Primary *out)
+{
+  const char *sid = computer->sid;
   g_autofree char *domain_dn = NULL;
   const GpDomain *domain;
-  const char *last_dash;
 
-  if (computer->sid && gp_sid_is_valid(computer->sid)
-      && g_ascii_strncasecmp(computer->sid, SID_DOMAIN_PREFIX, strlen(SID_DOMAIN_PREFIX)) == 0) {
-    last_dash = strrchr(computer->sid, '-');
-    return g_strndup(computer->sid, (gsize)(last_dash - computer->sid));
+  out->rid = computer->primary_group_id ? computer->primary_group_id : RID_DOMAIN_COMPUTERS;
+  out->domain = NULL;
+  out->domain_len = 0;
+  if (sid && has_sid_prefix(sid, SID_DOMAIN_PREFIX)
+      && (sid_is_plainly_valid(sid) || gp_sid_is_valid(sid))) {
+    out->domain = sid;
+    out->domain_len = (gsize)(strrchr(sid, '-') - sid);
+    return;
   }
   domain_dn = computer->dn ? gp_dn_domain_part(computer->dn) : NULL;
   domain = domain_dn ? gp_model_find_domain(model, domain_dn) : NULL;
-  return domain && domain->sid ? g_strdup(domain->sid) : NULL;
+  if (domain && domain->sid) {
+    out->domain = domain->sid;
+    out->domain_len = strlen(domain->sid);
+  }
 }
 
-/* Adds the primary group: domain SID + primaryGroupID (515 when absent). */
-static void
-token_add_primary_group(Token *token, const GpComputer *computer)
-{
-  g_autofree char *domain_sid = domain_sid_of(token->index->model, computer);
-  g_autofree char *sid = NULL;
-  guint32 rid = computer->primary_group_id ? computer->primary_group_id : RID_DOMAIN_COMPUTERS;
-
-  if (domain_sid == NULL)
-    return;
-  sid = g_strdup_printf("%s-%u", domain_sid, rid);
-  token_add_group_sid(token, sid);
-}
-
+/* Writes to the index's scratch all that the token, bar the computer's own SID,
+ * depends on: the role, the primary group, memberOf as written, the groups
+ * whose member list names the computer, and @extra_groups.
+ * Returns: FALSE when the computer's DN is also a group's: the walk then takes
+ * that group as visited, which others of the signature need not share, so the
+ * token is not remembered. */
 static gboolean
-is_domain_controller(const GpComputer *computer)
+token_signature(GpTokenIndex *index, const GpComputer *computer, const Primary *primary,
+                gboolean dc, const char *const *extra_groups)
 {
-  gboolean assumed = FALSE;
-  g_autofree char *reason = NULL;
+  Scratch *key = &index->signature;
+  const DnNode *node
+      = computer->dn ? index_lookup(index, dn_key_into(computer->dn, index->dn)) : NULL;
+  gsize n_extra = 0;
 
-  return gp_engine_computer_role(computer, &assumed, &reason) == GP_ROLE_DOMAIN_CONTROLLER;
+  if (node && node->group)
+    return FALSE;
+  key->len = 0;
+  scratch_add_size(key, (gsize)dc);
+  scratch_add_size(key, primary->rid);
+  scratch_add_size(key, primary->domain != NULL);
+  scratch_add_text(key, primary->domain, primary->domain_len);
+  scratch_add_size(key, computer->member_of->len);
+  for (guint i = 0; i < computer->member_of->len; i++) {
+    const char *dn = g_ptr_array_index(computer->member_of, i);
+    scratch_add_text(key, dn, strlen(dn));
+  }
+  scratch_add_size(key, node && node->holders ? node->holders->len : 0);
+  if (node && node->holders)
+    scratch_add(key, node->holders->data, node->holders->len * sizeof(guint));
+  while (extra_groups && extra_groups[n_extra])
+    n_extra++;
+  scratch_add_size(key, n_extra);
+  for (gsize i = 0; i < n_extra; i++)
+    scratch_add_text(key, extra_groups[i], strlen(extra_groups[i]));
+  return TRUE;
 }
 
-GPtrArray *
-gp_token_index_token(const GpTokenIndex *index, const GpComputer *computer,
-                     const char *const *extra_groups)
+/* Returns: (transfer full): every SID of the token but the computer's own, in
+ * the order the walk adds them; the computer's DN counts as visited. */
+static GPtrArray *
+token_groups(GpTokenIndex *index, const GpComputer *computer, const Primary *primary, gboolean dc,
+             const char *const *extra_groups)
 {
   Token token = { index, g_ptr_array_new_with_free_func(g_free),
                   g_ptr_array_new_with_free_func(g_free), G_QUEUE_INIT };
 
-  token_add_sid(&token, computer->sid);
   if (computer->dn)
     g_ptr_array_add(token.in_token, dn_key(computer->dn));
-  token_add_primary_group(&token, computer);
+  if (primary->domain) {
+    g_autofree char *sid
+        = g_strdup_printf("%.*s-%u", (int)primary->domain_len, primary->domain, primary->rid);
+    token_add_group_sid(&token, sid);
+  }
   for (guint i = 0; i < computer->member_of->len; i++)
     g_queue_push_tail(&token.pending, g_strdup(g_ptr_array_index(computer->member_of, i)));
   token_expand(&token);
@@ -299,10 +552,108 @@ gp_token_index_token(const GpTokenIndex *index, const GpComputer *computer,
   token_expand(&token);
   for (gsize i = 0; i < G_N_ELEMENTS(logon_sids); i++)
     token_add_sid(&token, logon_sids[i]);
-  if (is_domain_controller(computer))
+  if (dc)
     token_add_sid(&token, SID_ENTERPRISE_CONTROLLERS);
   g_ptr_array_unref(token.in_token);
   return token.sids;
+}
+
+/* ------------------------------------------------------------ the memo */
+
+static const char *
+pool_intern(GHashTable *pool, const char *sid)
+{
+  char *stored = g_hash_table_lookup(pool, sid);
+
+  if (!stored) {
+    stored = g_strdup(sid);
+    g_hash_table_add(pool, stored);
+  }
+  return stored;
+}
+
+/* Returns: (transfer none) (nullable): the group part of the signature in the
+ * index's scratch, whose hash is @hash. */
+static const Memo *
+memo_find(const GpTokenIndex *index, guint hash)
+{
+  Memo probe = { hash, index->signature.len, index->signature.data, 0, NULL };
+
+  return g_hash_table_lookup(index->memo, &probe);
+}
+
+/* Remembers @groups as the group part of the signature in the index's scratch. */
+static void
+memo_add(GpTokenIndex *index, guint hash, const GPtrArray *groups)
+{
+  gsize key_len = index->signature.len;
+  Memo *memo;
+
+  if (g_hash_table_size(index->memo) >= MEMO_MAX)
+    return;
+  /* One block: the record, the SID pointers, then the signature. */
+  memo = g_malloc(sizeof *memo + groups->len * sizeof(char *) + key_len);
+  memo->hash = hash;
+  memo->key_len = key_len;
+  memo->n_sids = groups->len;
+  memo->sids = (const char **)(memo + 1);
+  memo->key = memcpy(memo->sids + groups->len, index->signature.data, key_len);
+  for (guint i = 0; i < groups->len; i++)
+    memo->sids[i] = pool_intern(index->pool, g_ptr_array_index(groups, i));
+  g_hash_table_add(index->memo, memo);
+}
+
+/* g_ascii_strup() without a call per byte. */
+static char *
+upper_dup(const char *text)
+{
+  gsize len = strlen(text);
+  char *upper = g_malloc(len + 1);
+
+  for (gsize i = 0; i <= len; i++)
+    upper[i] = text[i] >= 'a' && text[i] <= 'z' ? (char)(text[i] - 'a' + 'A') : text[i];
+  return upper;
+}
+
+/* Returns: (transfer full): the computer's own SID, then @sids but that one. */
+static GPtrArray *
+token_assemble(const char *own_sid, const char *const *sids, guint n_sids)
+{
+  GPtrArray *token = g_ptr_array_new_full(n_sids + 1, g_free);
+  char *own = own_sid && *own_sid ? upper_dup(own_sid) : NULL;
+
+  if (own)
+    g_ptr_array_add(token, own);
+  for (guint i = 0; i < n_sids; i++)
+    if (!own || strcmp(sids[i], own) != 0)
+      g_ptr_array_add(token, g_strdup(sids[i]));
+  return token;
+}
+
+/* Computers of one signature share every SID but their own: the walk visits
+ * the same DNs for them, and the own SID, added first, only keeps its copy out
+ * of the rest.  So the rest is worked out once per signature. */
+GPtrArray *
+gp_token_index_token(GpTokenIndex *index, const GpComputer *computer,
+                     const char *const *extra_groups)
+{
+  gboolean assumed;
+  gboolean dc = gp_role_decide(computer, &assumed, NULL) == GP_ROLE_DOMAIN_CONTROLLER;
+  Primary primary;
+  g_autoptr(GPtrArray) groups = NULL;
+
+  primary_group_of(index->model, computer, &primary);
+  if (token_signature(index, computer, &primary, dc, extra_groups)) {
+    guint hash = bytes_hash(index->signature.data, index->signature.len);
+    const Memo *memo = memo_find(index, hash);
+    if (memo)
+      return token_assemble(computer->sid, memo->sids, memo->n_sids);
+    groups = token_groups(index, computer, &primary, dc, extra_groups);
+    memo_add(index, hash, groups);
+  } else {
+    groups = token_groups(index, computer, &primary, dc, extra_groups);
+  }
+  return token_assemble(computer->sid, (const char *const *)groups->pdata, groups->len);
 }
 
 GPtrArray *
@@ -332,11 +683,23 @@ typedef struct {
   guint denied_by;
 } RightState;
 
+/* A token SID and its length.  The SIDs of a domain share a long prefix:
+ * comparing lengths, then from the end, rules most of them out at once. */
+typedef struct {
+  const char *sid;
+  gsize len;
+} SidView;
+
 static gboolean
-token_has(const GPtrArray *token, const char *sid)
+token_has(const SidView *token, guint n, const char *sid)
 {
-  for (guint i = 0; sid && i < token->len; i++)
-    if (g_ascii_strcasecmp(g_ptr_array_index(token, i), sid) == 0)
+  gsize len;
+
+  if (sid == NULL)
+    return FALSE;
+  len = strlen(sid);
+  for (guint i = 0; i < n; i++)
+    if (token[i].len == len && equal_from_end(token[i].sid, sid, len))
       return TRUE;
   return FALSE;
 }
@@ -349,7 +712,8 @@ is_apply_guid(const char *object_type)
   g_autofree char *normal = NULL;
 
   if (object_type[0] == '{' && strlen(object_type) == strlen(GP_APPLY_GROUP_POLICY_GUID))
-    return g_ascii_strcasecmp(object_type, GP_APPLY_GROUP_POLICY_GUID) == 0;
+    return equal_from_end(object_type, GP_APPLY_GROUP_POLICY_GUID,
+                          strlen(GP_APPLY_GROUP_POLICY_GUID));
   normal = gp_guid_normalize(object_type);
   return g_strcmp0(normal, GP_APPLY_GROUP_POLICY_GUID) == 0;
 }
@@ -397,46 +761,70 @@ static char *
 describe_right(const GPtrArray *dacl, GpoRight right, const RightState *state)
 {
   guint number = state->denied_by ? state->denied_by : state->granted_by;
+  char digits[GP_UINT_TEXT_SIZE];
   const GpAce *ace;
 
   if (number == 0)
-    return g_strdup_printf("no ACE grants %s to the computer's token", right_names[right]);
+    return g_strconcat("no ACE grants ", right_names[right], " to the computer's token", NULL);
   ace = g_ptr_array_index(dacl, number - 1);
-  return g_strdup_printf("%s by ACE %u (%s %s to %s)", state->denied_by ? "denied" : "granted",
-                         number, state->denied_by ? "deny" : "allow", right_names[right], ace->sid);
+  return g_strconcat(state->denied_by ? "denied" : "granted", " by ACE ",
+                     gp_uint_text(number, digits), state->denied_by ? " (deny " : " (allow ",
+                     right_names[right], " to ", ace->sid, ")", NULL);
 }
 
 /* Decides from the final @states and says why in @out_why (nullable). */
 static GpAccessResult
 access_verdict(const GPtrArray *dacl, const RightState *states, char **out_why)
 {
-  GpAccessResult result = GP_ACCESS_GRANTED;
-  g_autofree char *read = describe_right(dacl, RIGHT_READ, &states[RIGHT_READ]);
-  g_autofree char *apply = describe_right(dacl, RIGHT_APPLY, &states[RIGHT_APPLY]);
+  g_autofree char *read = NULL;
+  g_autofree char *apply = NULL;
 
-  if (!states[RIGHT_READ].granted_by)
-    result = GP_ACCESS_NO_READ;
-  else if (!states[RIGHT_APPLY].granted_by)
-    result = GP_ACCESS_NO_APPLY;
+  if (!states[RIGHT_READ].granted_by) {
+    if (out_why)
+      *out_why = describe_right(dacl, RIGHT_READ, &states[RIGHT_READ]);
+    return GP_ACCESS_NO_READ;
+  }
+  if (!states[RIGHT_APPLY].granted_by) {
+    if (out_why)
+      *out_why = describe_right(dacl, RIGHT_APPLY, &states[RIGHT_APPLY]);
+    return GP_ACCESS_NO_APPLY;
+  }
   if (out_why == NULL)
-    return result;
-  if (result == GP_ACCESS_NO_READ)
-    *out_why = g_steal_pointer(&read);
-  else if (result == GP_ACCESS_NO_APPLY)
-    *out_why = g_steal_pointer(&apply);
-  else
-    *out_why = g_strdup_printf("Read %s; Apply Group Policy %s", read, apply);
-  return result;
+    return GP_ACCESS_GRANTED;
+  read = describe_right(dacl, RIGHT_READ, &states[RIGHT_READ]);
+  apply = describe_right(dacl, RIGHT_APPLY, &states[RIGHT_APPLY]);
+  *out_why = g_strconcat("Read ", read, "; Apply Group Policy ", apply, NULL);
+  return GP_ACCESS_GRANTED;
 }
 
+static gboolean
+all_decided(const RightState *states)
+{
+  for (guint r = 0; r < RIGHT_COUNT; r++)
+    if (!states[r].granted_by && !states[r].denied_by)
+      return FALSE;
+  return TRUE;
+}
+
+/* Once every right is decided the remaining ACEs change nothing. */
 static void
 walk_dacl(const GPtrArray *dacl, const GPtrArray *token, RightState *states)
 {
-  for (guint i = 0; i < dacl->len; i++) {
+  SidView on_stack[64];
+  g_autofree SidView *on_heap = NULL;
+  SidView *views = on_stack;
+
+  if (token->len > G_N_ELEMENTS(on_stack))
+    views = on_heap = g_new(SidView, token->len);
+  for (guint i = 0; i < token->len; i++) {
+    views[i].sid = g_ptr_array_index(token, i);
+    views[i].len = views[i].sid ? strlen(views[i].sid) : G_MAXSIZE;
+  }
+  for (guint i = 0; i < dacl->len && !all_decided(states); i++) {
     const GpAce *ace = g_ptr_array_index(dacl, i);
 
     if (ace->type == GP_ACE_OTHER || (ace->flags & GP_ACE_INHERIT_ONLY)
-        || !token_has(token, ace->sid))
+        || !token_has(views, token->len, ace->sid))
       continue;
     apply_ace(ace, i + 1, states);
   }

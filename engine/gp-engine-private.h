@@ -7,11 +7,13 @@
 G_BEGIN_DECLS
 
 /* gp-access.c: tokens from an index of the model's groups (by DN, SID and
- * member), built once for a GpEngineCache or once per evaluation. */
+ * member), built once for a GpEngineCache or once per evaluation.  The index
+ * remembers the part of the token computers share (all but their own SID), so
+ * one thread at a time uses it. */
 typedef struct _GpTokenIndex GpTokenIndex;
 GpTokenIndex *gp_token_index_new(const GpModel *model);
 void gp_token_index_free(GpTokenIndex *index);
-GPtrArray *gp_token_index_token(const GpTokenIndex *index, const GpComputer *computer,
+GPtrArray *gp_token_index_token(GpTokenIndex *index, const GpComputer *computer,
                                 const char *const *extra_groups);
 /* The ACE numbers that decided Read and Apply for @token (granted_by, denied_by
  * of Read, then of Apply; 0 for none): all the verdict and its text depend on. */
@@ -35,6 +37,14 @@ GpGpoEntry *gp_entry_new(const GpSom *som, const GpLink *link);
 void gp_entry_free(GpGpoEntry *entry);
 /* Returns: (transfer none): the GPO's display name, else its GUID or link DN. */
 const char *gp_entry_label(const GpGpoEntry *entry);
+
+/* gp-role.c: gp_engine_computer_role(), the reason (nullable) written only when asked for. */
+GpRole gp_role_decide(const GpComputer *computer, gboolean *out_assumed, char **out_reason);
+/* @value in decimal, written at the end of @digits, for the reasons rsop writes
+ * for every computer: g_strconcat() costs a fraction of printf.
+ * Returns: (transfer none): the text, inside @digits. */
+#define GP_UINT_TEXT_SIZE 12
+const char *gp_uint_text(guint32 value, char digits[GP_UINT_TEXT_SIZE]);
 
 /* gp-site.c: decides the site (options, subnets, the computer's own, the only
  * one there is) and sets result->site and result->site_reason. */

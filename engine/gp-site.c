@@ -72,23 +72,30 @@ best_subnet(const GpModel *model, const Address *address)
   return best;
 }
 
-/* gp_model_find_site() walks every SOM: with aids, each name is looked up once. */
+/* gp_model_find_site() walks every SOM: with aids, each name is looked up once.
+ * The lower-case key is built on the stack, as rsop asks once per computer. */
 static const GpSom *
 find_site(const GpModel *model, GpEngineAids *aids, const char *name)
 {
-  g_autofree char *key = NULL;
+  char on_stack[128];
+  g_autofree char *on_heap = NULL;
+  gsize len = strlen(name);
+  char *key = on_stack;
   gpointer found;
 
   if (!aids)
     return gp_model_find_site(model, name);
   if (!aids->sites)
     aids->sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  key = g_ascii_strdown(name, -1);
+  if (len >= sizeof on_stack)
+    key = on_heap = g_malloc(len + 1);
+  for (gsize i = 0; i <= len; i++)
+    key[i] = g_ascii_tolower(name[i]);
   found = g_hash_table_lookup(aids->sites, key);
   if (!found) {
     const GpSom *site = gp_model_find_site(model, name);
     found = site ? (gpointer)site : (gpointer)aids;
-    g_hash_table_insert(aids->sites, g_steal_pointer(&key), found);
+    g_hash_table_insert(aids->sites, g_strdup(key), found);
   }
   return found == (gpointer)aids ? NULL : found;
 }
@@ -101,7 +108,7 @@ site_named(const GpModel *model, GpEngineAids *aids, const char *name, const cha
 
   result->site = g_strdup(name);
   result->site_reason
-      = g_strdup_printf("%s%s", why, site ? "" : "; the site is not in the data: it adds no links");
+      = g_strconcat(why, site ? "" : "; the site is not in the data: it adds no links", NULL);
   return site;
 }
 
@@ -114,17 +121,17 @@ site_from_ip(const GpModel *model, GpEngineAids *aids, const char *ip, GpResult 
   g_autofree char *why = NULL;
 
   if (!parse_address(ip, &address)) {
-    result->site_reason = g_strdup_printf("no site: '%s' is not an IP address", ip);
+    result->site_reason = g_strconcat("no site: '", ip, "' is not an IP address", NULL);
     return NULL;
   }
   subnet = best_subnet(model, &address);
   if (!subnet) {
     result->site_reason
-        = g_strdup_printf("no site: no subnet in the data contains %s (ERROR_NO_SITENAME)", ip);
+        = g_strconcat("no site: no subnet in the data contains ", ip, " (ERROR_NO_SITENAME)", NULL);
     return NULL;
   }
   name = gp_dn_first_value(subnet->site_dn);
-  why = g_strdup_printf("%s is in subnet %s", ip, subnet->cidr);
+  why = g_strconcat(ip, " is in subnet ", subnet->cidr, NULL);
   return site_named(model, aids, name, why, result);
 }
 
@@ -165,10 +172,11 @@ only_site(const GpModel *model, GpEngineAids *aids, GpResult *result)
     result->site_reason = g_strdup("assumed: the only site in the data (use --site or --ip)");
     return only;
   }
-  result->site_reason = g_strdup_printf(
-      "no site: %s (use --site NAME or --ip ADDRESS); site-linked GPOs are not considered",
+  result->site_reason = g_strconcat(
+      "no site: ",
       n_sites ? "the data has several sites and does not say which is the computer's"
-              : "the data has no site");
+              : "the data has no site",
+      " (use --site NAME or --ip ADDRESS); site-linked GPOs are not considered", NULL);
   return NULL;
 }
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gp-engine.h"
+#include "gp-engine-private.h"
 
 #define DOM         "S-1-5-21-1-2-3"
 #define AU          "S-1-5-11"
@@ -397,6 +397,62 @@ test_token_primary_group_nesting(void)
   CU_ASSERT(contains(token, DOM "-2401"));
 }
 
+static GpComputer *
+add_named_computer(GpModel *model, const char *cn, const char *sid)
+{
+  g_autofree char *dn = g_strdup_printf("CN=%s,OU=Servers," DOMAIN_DN, cn);
+  GpComputer *computer = gp_model_ensure_computer(model, dn);
+
+  computer->sid = g_strdup(sid);
+  return computer;
+}
+
+static void
+assert_same_token(const GPtrArray *token, const GPtrArray *expected)
+{
+  CU_ASSERT_EQUAL_FATAL(token->len, expected->len);
+  for (guint i = 0; i < token->len; i++)
+    GP_ASSERT_STR(g_ptr_array_index(token, i), g_ptr_array_index(expected, i));
+}
+
+/* One index remembers what computers with the same groups share; each token is
+ * still the one a fresh index gives, in the same order, when a computer's own
+ * SID is also a shared group's (WEB02) and when its DN is also a group's, one
+ * the others reach but it does not (WEB04). */
+static void
+test_token_index_shared(void)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  GpGroup *a = add_group(model, "A", DOM "-2501");
+  GpGroup *b = add_group(model, "B", DOM "-2502");
+  GpComputer *computers[] = {
+    add_named_computer(model, "WEB01", DOM "-1105"),
+    add_named_computer(model, "WEB02", DOM "-2502"),
+    add_named_computer(model, "WEB03", DOM "-1107"),
+    add_named_computer(model, "WEB04", DOM "-1108"),
+  };
+  GpTokenIndex *index = NULL;
+
+  add_dn(a->member_of, b->dn);
+  for (gsize i = 0; i < G_N_ELEMENTS(computers); i++)
+    if (i != 2)
+      add_dn(a->members, computers[i]->dn);
+  add_dn(computers[2]->member_of, a->dn);
+  gp_model_ensure_group(model, computers[3]->dn)->sid = g_strdup(DOM "-2504");
+  add_dn(a->member_of, computers[3]->dn);
+  index = gp_token_index_new(model);
+  for (guint round = 0; round < 2; round++) {
+    for (gsize i = 0; i < G_N_ELEMENTS(computers); i++) {
+      g_autoptr(GPtrArray) token = gp_token_index_token(index, computers[i], NULL);
+      g_autoptr(GPtrArray) alone = gp_engine_computer_token(model, computers[i], NULL);
+      assert_same_token(token, alone);
+      assert_unique(token);
+      CU_ASSERT(contains(token, DOM "-2502"));
+    }
+  }
+  gp_token_index_free(index);
+}
+
 /* ------------------------------------------------ token and check together */
 
 static GpAccessResult
@@ -476,6 +532,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_token_cycles),
   GP_TEST(test_token_unique_and_extra_groups),
   GP_TEST(test_token_primary_group_nesting),
+  GP_TEST(test_token_index_shared),
   GP_TEST(test_check_nested_deny),
   GP_TEST(test_check_extra_group),
   GP_TEST(test_check_domain_controllers_only),
