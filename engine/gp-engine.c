@@ -179,6 +179,8 @@ struct _GpEngineCache {
       *sensitive; /* const GpSom* -> GPtrArray of const GpGpo* whose verdict needs the token */
   GpEngineClasses *classes;
   GpEngineClasses *own_classes; /* (nullable) when not shared */
+  GByteArray *key;              /* the class key being built, reused */
+  GHashTable *known;            /* GBytes key -> class + 1: classes this cache has met */
 };
 
 struct _GpEngineClasses {
@@ -207,10 +209,12 @@ gp_engine_classes_free(GpEngineClasses *classes)
   g_free(classes);
 }
 
-/* The number of the class of @key (taken); TRUE in @out_new when it is new. */
+/* The number of the class whose key is the @len bytes at @data; TRUE in
+ * @out_new when it is new (the key is then copied). */
 static guint
-classes_number(GpEngineClasses *classes, GBytes *key, gboolean *out_new)
+classes_number(GpEngineClasses *classes, const guint8 *data, gsize len, gboolean *out_new)
 {
+  g_autoptr(GBytes) key = g_bytes_new_static(data, len);
   gpointer found;
   gboolean is_new;
 
@@ -219,7 +223,7 @@ classes_number(GpEngineClasses *classes, GBytes *key, gboolean *out_new)
   is_new = found == NULL;
   if (is_new) {
     found = GUINT_TO_POINTER(g_hash_table_size(classes->keys) + 1);
-    g_hash_table_insert(classes->keys, g_bytes_ref(key), found);
+    g_hash_table_insert(classes->keys, g_bytes_new(data, len), found);
   }
   g_mutex_unlock(&classes->lock);
   if (out_new)
@@ -259,6 +263,9 @@ gp_engine_cache_new_shared(const GpModel *model, const GpEngineOptions *options,
       = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)chain_free);
   cache->sensitive = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
   cache->classes = classes;
+  cache->key = g_byte_array_new();
+  cache->known
+      = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
   return cache;
 }
 
@@ -275,6 +282,8 @@ gp_engine_cache_free(GpEngineCache *cache)
   g_hash_table_unref(cache->chains);
   g_hash_table_unref(cache->sensitive);
   gp_engine_classes_free(cache->own_classes);
+  g_byte_array_unref(cache->key);
+  g_hash_table_unref(cache->known);
   g_free(cache);
 }
 
@@ -505,16 +514,35 @@ key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const GPtrArr
   }
 }
 
+/* The class of the key in cache->key: from the classes this cache has met
+ * (no lock), else from the shared ones. */
+static guint
+cache_class(GpEngineCache *cache, gboolean *out_new)
+{
+  g_autoptr(GBytes) key = g_bytes_new_static(cache->key->data, cache->key->len);
+  gpointer found = g_hash_table_lookup(cache->known, key);
+  guint klass;
+
+  if (out_new)
+    *out_new = FALSE;
+  if (found)
+    return GPOINTER_TO_UINT(found) - 1;
+  klass = classes_number(cache->classes, cache->key->data, cache->key->len, out_new);
+  g_hash_table_insert(cache->known, g_bytes_new(cache->key->data, cache->key->len),
+                      GUINT_TO_POINTER(klass + 1));
+  return klass;
+}
+
 GpResult *
 gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *out_class,
                      gboolean *out_new)
 {
   GpResult *result = result_new(computer);
-  g_autoptr(GByteArray) key = g_byte_array_new();
-  g_autoptr(GBytes) bytes = NULL;
+  GByteArray *key = cache->key;
   const GpSom *site;
   guint role;
 
+  g_byte_array_set_size(key, 0);
   decide_role(computer, &cache->options, result);
   site = build_soms(cache->model, computer, &cache->options, cache, result);
   role = result->role;
@@ -524,11 +552,10 @@ gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *ou
   /* The SOM list itself is known from the container and the site. */
   g_byte_array_append(key, (const guint8 *)&site, sizeof site);
   g_byte_array_append(key, (const guint8 *)&role, sizeof role);
-  for (guint i = 0; i < result->soms->len; i++)
-    g_byte_array_append(key, (const guint8 *)&result->soms->pdata[i], sizeof(gpointer));
+  g_byte_array_append(key, (const guint8 *)result->soms->pdata,
+                      result->soms->len * (guint)sizeof(gpointer));
   key_add_verdicts(cache, computer, result->soms, key);
-  bytes = g_byte_array_free_to_bytes(g_steal_pointer(&key));
-  *out_class = classes_number(cache->classes, bytes, out_new);
+  *out_class = cache_class(cache, out_new);
   return result;
 }
 
