@@ -6,9 +6,10 @@
  *  1. split: decoded text -> groups of logical lines (continuations unfolded,
  *     comments dropped, blank lines end a group), each line keeping the number of
  *     its first physical line;
- *  2. parse: each group -> one LdifRecord (DN plus decoded attribute values), or
- *     nothing for `version:` lines and ldapsearch trailers;
- *  3. apply: each record is dispatched on its objectClass into the model.
+ *  2. parse: each group -> one LdifRecord (DN plus decoded attribute values,
+ *     each tagged with the id of its name, and the record's class), or nothing
+ *     for `version:` lines and ldapsearch trailers;
+ *  3. apply: each record is dispatched on its class into the model.
  * Only stages 1 and 2 can fail; stage 3 reports problems as diagnostics.
  */
 #include "gp-loaders.h"
@@ -34,14 +35,89 @@ typedef struct {
   GString *buffer;   /* holds text; lines belong to the splitter's pool */
 } LdifLine;
 
+/* What an attribute name is to gpsim.  Each distinct name of a chunk is
+ * compared with the known names once, when stage 2 first meets it
+ * (attribute_id()); stage 3 then finds attributes by comparing ids rather than
+ * names (a large export repeats the same few names millions of times). */
+typedef enum {
+  LDIF_ATTR_OTHER,   /* kept, but never looked up */
+  LDIF_ATTR_DROPPED, /* one of dropped_attributes */
+  LDIF_ATTR_DN,
+  LDIF_ATTR_CHANGETYPE,
+  LDIF_ATTR_TRAILER, /* search, result, ref: ldapsearch's trailer */
+  /* read by stage 3 */
+  LDIF_ATTR_OBJECT_CLASS,
+  LDIF_ATTR_OBJECT_SID,
+  LDIF_ATTR_SAM_ACCOUNT_NAME,
+  LDIF_ATTR_CN,
+  LDIF_ATTR_DNS_HOST_NAME,
+  LDIF_ATTR_OPERATING_SYSTEM,
+  LDIF_ATTR_USER_ACCOUNT_CONTROL,
+  LDIF_ATTR_PRIMARY_GROUP_ID,
+  LDIF_ATTR_MEMBER_OF,
+  LDIF_ATTR_MEMBER,
+  LDIF_ATTR_GPLINK,
+  LDIF_ATTR_GPOPTIONS,
+  LDIF_ATTR_DISPLAY_NAME,
+  LDIF_ATTR_FLAGS,
+  LDIF_ATTR_VERSION_NUMBER,
+  LDIF_ATTR_GPC_FUNCTIONALITY_VERSION,
+  LDIF_ATTR_GPC_FILE_SYS_PATH,
+  LDIF_ATTR_GPC_MACHINE_EXTENSION_NAMES,
+  LDIF_ATTR_GPC_WQL_FILTER,
+  LDIF_ATTR_NT_SECURITY_DESCRIPTOR,
+  LDIF_ATTR_WMI_ID,
+  LDIF_ATTR_WMI_NAME,
+  LDIF_ATTR_WMI_PARM2,
+  LDIF_ATTR_SITE_OBJECT,
+  LDIF_ATTR_SERVER_REFERENCE,
+  LDIF_ATTR_NETBIOS_NAME,
+  LDIF_ATTR_NC_NAME,
+  LDIF_ATTR_COUNT
+} LdifAttrId;
+
+/* The names of the ids, as messages spell them. */
+static const char *const attribute_names[LDIF_ATTR_COUNT] = {
+  [LDIF_ATTR_DN] = "dn",
+  [LDIF_ATTR_CHANGETYPE] = "changetype",
+  [LDIF_ATTR_OBJECT_CLASS] = "objectClass",
+  [LDIF_ATTR_OBJECT_SID] = "objectSid",
+  [LDIF_ATTR_SAM_ACCOUNT_NAME] = "sAMAccountName",
+  [LDIF_ATTR_CN] = "cn",
+  [LDIF_ATTR_DNS_HOST_NAME] = "dNSHostName",
+  [LDIF_ATTR_OPERATING_SYSTEM] = "operatingSystem",
+  [LDIF_ATTR_USER_ACCOUNT_CONTROL] = "userAccountControl",
+  [LDIF_ATTR_PRIMARY_GROUP_ID] = "primaryGroupID",
+  [LDIF_ATTR_MEMBER_OF] = "memberOf",
+  [LDIF_ATTR_MEMBER] = "member",
+  [LDIF_ATTR_GPLINK] = "gPLink",
+  [LDIF_ATTR_GPOPTIONS] = "gPOptions",
+  [LDIF_ATTR_DISPLAY_NAME] = "displayName",
+  [LDIF_ATTR_FLAGS] = "flags",
+  [LDIF_ATTR_VERSION_NUMBER] = "versionNumber",
+  [LDIF_ATTR_GPC_FUNCTIONALITY_VERSION] = "gPCFunctionalityVersion",
+  [LDIF_ATTR_GPC_FILE_SYS_PATH] = "gPCFileSysPath",
+  [LDIF_ATTR_GPC_MACHINE_EXTENSION_NAMES] = "gPCMachineExtensionNames",
+  [LDIF_ATTR_GPC_WQL_FILTER] = "gPCWQLFilter",
+  [LDIF_ATTR_NT_SECURITY_DESCRIPTOR] = "nTSecurityDescriptor",
+  [LDIF_ATTR_WMI_ID] = "msWMI-ID",
+  [LDIF_ATTR_WMI_NAME] = "msWMI-Name",
+  [LDIF_ATTR_WMI_PARM2] = "msWMI-Parm2",
+  [LDIF_ATTR_SITE_OBJECT] = "siteObject",
+  [LDIF_ATTR_SERVER_REFERENCE] = "serverReference",
+  [LDIF_ATTR_NETBIOS_NAME] = "nETBIOSName",
+  [LDIF_ATTR_NC_NAME] = "nCName",
+};
+
+/* One attribute value, in the load's arena.  The records of a large export
+ * are all held until stage 3: millions of these. */
 typedef struct {
-  const char *name; /* attribute type as written, options (";binary") removed; interned */
-  char *value;      /* decoded bytes, NUL-terminated; may hold NULs when base64; stored
-                     * right after the struct, in the load's arena */
   gsize len;
+  LdifAttrId id; /* the attribute type, options (";binary") removed */
   gboolean base64;
   gboolean text; /* valid UTF-8 (plain values always are; base64 ones checked once) */
   guint line;
+  char value[]; /* decoded bytes, NUL-terminated; may hold NULs when base64 */
 } LdifAttr;
 
 /* Where the records of one load live: carved from large blocks freed together,
@@ -80,8 +156,8 @@ typedef struct {
   guint line;
   LdifAttrs *attrs; /* LdifAttr*, file order; points to attr_list */
   LdifAttrs attr_list;
-  LdifClass cls;          /* set before applying */
-  const char *class_name; /* (nullable) borrowed from attrs, for the note */
+  LdifClass cls;          /* set by record_classify() once the record is read */
+  const char *class_name; /* (nullable) borrowed from attrs or known_classes, for the note */
 } LdifRecord;
 
 typedef struct {
@@ -98,7 +174,7 @@ typedef struct {
   GArray *pending_sddl;           /* LdifPendingSddl */
   GStringChunk *names;            /* attribute names, interned */
   LdifArena *arena;               /* the records */
-  GHashTable *kept;               /* interned name -> 1 kept, 2 dropped (dropped_attributes) */
+  struct LdifNameTable *attr_ids; /* attribute names as written, with their ids */
   struct LdifDomainCache *domain; /* the last domain a principal was named after */
 } LdifLoad;
 
@@ -387,6 +463,7 @@ typedef enum {
 /* One "name;options: value" line cut into its parts. */
 typedef struct {
   const char *name; /* options removed; interned in the load's names */
+  LdifAttrId id;
   LdifValueKind kind;
   const char *value; /* borrowed from the line, leading FILL spaces removed */
 } LdifField;
@@ -397,36 +474,190 @@ ldif_field_clear(LdifField *field)
   field->name = NULL;
 }
 
-/* Returns: (transfer none): @len bytes of @text, interned for the whole load. */
-static const char *
-intern_len(const LdifLoad *ld, const char *text, gsize len)
-{
-  char small[128];
-  g_autofree char *big = len < sizeof small ? NULL : g_malloc(len + 1);
-  char *copy = big ? big : small;
-
-  memcpy(copy, text, len);
-  copy[len] = '\0';
-  return g_string_chunk_insert_const(ld->names, copy);
-}
-
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LdifField, ldif_field_clear)
 
-static gboolean
-is_attribute_description(const char *p, gsize len)
+/* Attributes that stage 3 never reads: the bookkeeping every exported object
+ * carries.  They are checked like the others (bad base64 and URLs are still
+ * reported) and then dropped, so that the records of a large export, all held
+ * until stage 3, stay small.  An attribute read by stage 3 must not be here. */
+static const char *const dropped_attributes[] = {
+  "objectGUID",
+  "whenCreated",
+  "whenChanged",
+  "uSNCreated",
+  "uSNChanged",
+  "dSCorePropagationData",
+  "objectCategory",
+  "instanceType",
+  "distinguishedName",
+  "name",
+  "servicePrincipalName",
+  "lastLogon",
+  "lastLogonTimestamp",
+  "lastLogoff",
+  "pwdLastSet",
+  "badPasswordTime",
+  "badPwdCount",
+  "logonCount",
+  "codePage",
+  "countryCode",
+  "accountExpires",
+  "localPolicyFlags",
+  "sAMAccountType",
+  "msDS-SupportedEncryptionTypes",
+  "isCriticalSystemObject",
+  "showInAdvancedViewOnly",
+  "systemFlags",
+  "operatingSystemVersion",
+};
+
+static const char *const trailer_names[] = { "search", "result", "ref" };
+
+static LdifAttrId
+attribute_id(const char *name)
 {
-  if (len == 0)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum(p[i]) && p[i] != '-' && p[i] != '.' && p[i] != ';' && p[i] != '_')
-      return FALSE;
-  return p[0] != ';';
+  for (gsize i = 0; i < G_N_ELEMENTS(dropped_attributes); i++)
+    if (g_ascii_strcasecmp(name, dropped_attributes[i]) == 0)
+      return LDIF_ATTR_DROPPED;
+  for (gsize i = 0; i < G_N_ELEMENTS(trailer_names); i++)
+    if (g_ascii_strcasecmp(name, trailer_names[i]) == 0)
+      return LDIF_ATTR_TRAILER;
+  for (gsize i = 0; i < LDIF_ATTR_COUNT; i++)
+    if (attribute_names[i] != NULL && g_ascii_strcasecmp(name, attribute_names[i]) == 0)
+      return (LdifAttrId)i;
+  return LDIF_ATTR_OTHER;
+}
+
+/* The attribute names a chunk has met, with their ids: every line looks its
+ * name up, so the table is looked up with the bytes of the line, in place. */
+typedef struct {
+  const char *name; /* (nullable) in the load's names; NULL for a free slot */
+  gsize len;
+  LdifAttrId id;
+} LdifNameSlot;
+
+typedef struct LdifNameTable {
+  LdifNameSlot *slots;
+  gsize mask; /* slots - 1; slots is a power of two, at most half used */
+  gsize used;
+} LdifNameTable;
+
+static LdifNameTable *
+ldif_name_table_new(void)
+{
+  LdifNameTable *table = g_new0(LdifNameTable, 1);
+
+  table->mask = 63;
+  table->slots = g_new0(LdifNameSlot, table->mask + 1);
+  return table;
+}
+
+static void
+ldif_name_table_free(LdifNameTable *table)
+{
+  g_free(table->slots);
+  g_free(table);
+}
+
+static gsize
+name_hash(const char *text, gsize len)
+{
+  const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+  guint64 hash = len;
+  guint64 word;
+  gsize i;
+
+  for (i = 0; i + 8 <= len; i += 8) {
+    memcpy(&word, text + i, 8);
+    hash = (hash ^ word) * mix;
+  }
+  word = 0;
+  memcpy(&word, text + i, len - i);
+  hash = (hash ^ word) * mix;
+  return (gsize)(hash ^ (hash >> 32));
+}
+
+/* Returns: the slot of the @len bytes of @text, free when they are new. */
+static LdifNameSlot *
+name_table_slot(LdifNameTable *table, const char *text, gsize len)
+{
+  gsize i = name_hash(text, len) & table->mask;
+
+  while (table->slots[i].name != NULL
+         && (table->slots[i].len != len || memcmp(table->slots[i].name, text, len) != 0))
+    i = (i + 1) & table->mask;
+  return &table->slots[i];
+}
+
+static void
+name_table_grow(LdifNameTable *table)
+{
+  g_autofree LdifNameSlot *old = table->slots;
+  gsize size = table->mask + 1;
+
+  table->mask = 2 * size - 1;
+  table->slots = g_new0(LdifNameSlot, 2 * size);
+  for (gsize i = 0; i < size; i++)
+    if (old[i].name != NULL)
+      *name_table_slot(table, old[i].name, old[i].len) = old[i];
+}
+
+/* Returns: (transfer none): @len bytes of @text, interned for the whole chunk,
+ * with their id in @id: a name is compared with the known ones only the first
+ * time the chunk meets it. */
+static const char *
+intern_name(const LdifLoad *ld, const char *text, gsize len, LdifAttrId *id)
+{
+  LdifNameTable *table = ld->attr_ids;
+  LdifNameSlot *slot = name_table_slot(table, text, len);
+  const char *name;
+
+  if (slot->name != NULL) {
+    *id = slot->id;
+    return slot->name;
+  }
+  name = g_string_chunk_insert_len(ld->names, text, (gssize)len);
+  *slot = (LdifNameSlot){ name, len, attribute_id(name) };
+  *id = slot->id;
+  /* Growing moves the slots: @slot is not used after this. */
+  if (++table->used * 2 > table->mask + 1)
+    name_table_grow(table);
+  return name;
+}
+
+/* Whether @c may appear in an attribute description (type and options). */
+static gboolean
+is_description_char(char c)
+{
+  return g_ascii_isalnum(c) || c == '-' || c == '.' || c == ';' || c == '_';
+}
+
+/* Finds the ':' that ends the attribute description starting @text, and the
+ * length of its type (options after ';' left out).  Returns: the ':', or
+ * NULL when there is none; *@type_len is 0 when the text before it is not an
+ * attribute description. */
+static const char *
+find_colon(const char *text, gsize *type_len)
+{
+  const char *p = text;
+  const char *semicolon = NULL;
+
+  /* One pass over the description, the usual case; strchr() otherwise. */
+  for (; *p != ':' && is_description_char(*p); p++)
+    if (*p == ';' && semicolon == NULL)
+      semicolon = p;
+  *type_len = p == text || text[0] == ';' ? 0 : (gsize)((semicolon ? semicolon : p) - text);
+  if (*p == ':')
+    return p;
+  *type_len = 0;
+  return strchr(p, ':');
 }
 
 static gboolean
 split_field(const LdifLoad *ld, const LdifLine *line, LdifField *field, GError **error)
 {
-  const char *colon = strchr(line->text, ':');
+  gsize type_len;
+  const char *colon = find_colon(line->text, &type_len);
   const char *value;
 
   if (colon == NULL) {
@@ -437,13 +668,13 @@ split_field(const LdifLoad *ld, const LdifLine *line, LdifField *field, GError *
                       shown);
     return FALSE;
   }
-  if (!is_attribute_description(line->text, (gsize)(colon - line->text))) {
+  if (type_len == 0) {
     g_autofree char *shown = quote(line->text, colon - line->text);
     gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
                       "'%s' is not an attribute name; LDIF lines read 'attribute: value'", shown);
     return FALSE;
   }
-  field->name = intern_len(ld, line->text, strcspn(line->text, ";:"));
+  field->name = intern_name(ld, line->text, type_len, &field->id);
   value = colon + 1;
   field->kind = LDIF_VALUE_PLAIN;
   if (*value == ':' || *value == '<') {
@@ -534,66 +765,16 @@ decode_dn(const LdifLoad *ld, const LdifLine *line, const LdifField *field, char
   return FALSE;
 }
 
-/* Adds one attribute line to @rec; bad values are reported and skipped. */
-/* Attributes that stage 3 never reads: the bookkeeping every exported object
- * carries.  They are checked like the others (bad base64 and URLs are still
- * reported) and then dropped, so that the records of a large export, all held
- * until stage 3, stay small.  An attribute read by stage 3 must not be here. */
-static const char *const dropped_attributes[] = {
-  "objectGUID",
-  "whenCreated",
-  "whenChanged",
-  "uSNCreated",
-  "uSNChanged",
-  "dSCorePropagationData",
-  "objectCategory",
-  "instanceType",
-  "distinguishedName",
-  "name",
-  "servicePrincipalName",
-  "lastLogon",
-  "lastLogonTimestamp",
-  "lastLogoff",
-  "pwdLastSet",
-  "badPasswordTime",
-  "badPwdCount",
-  "logonCount",
-  "codePage",
-  "countryCode",
-  "accountExpires",
-  "localPolicyFlags",
-  "sAMAccountType",
-  "msDS-SupportedEncryptionTypes",
-  "isCriticalSystemObject",
-  "showInAdvancedViewOnly",
-  "systemFlags",
-  "operatingSystemVersion",
-};
-
-static gboolean
-attribute_dropped(const LdifLoad *ld, const char *name)
-{
-  guint kept = GPOINTER_TO_UINT(g_hash_table_lookup(ld->kept, name));
-
-  if (kept == 0) {
-    kept = 1;
-    for (gsize i = 0; i < G_N_ELEMENTS(dropped_attributes); i++)
-      if (g_ascii_strcasecmp(name, dropped_attributes[i]) == 0)
-        kept = 2;
-    g_hash_table_insert(ld->kept, (gpointer)name, GUINT_TO_POINTER(kept));
-  }
-  return kept == 2;
-}
-
-/* The base64 check of decode_base64(), without decoding. */
-static gboolean
-base64_valid(const char *text)
+/* The length of the base64 text at the start of @text: what decode_base64()
+ * decodes, trailing blanks left out. */
+static gsize
+base64_len(const char *text)
 {
   gsize len = strlen(text);
 
   while (len > 0 && g_ascii_isspace(text[len - 1]))
     len--;
-  return is_base64(text, len);
+  return len;
 }
 
 static void
@@ -605,14 +786,50 @@ report_bad_base64(const LdifLoad *ld, const LdifLine *line, const LdifField *fie
               "value of '%s' is not valid base64 ('%s'); attribute skipped", field->name, shown);
 }
 
+/* Returns: a new attribute of @rec for @field, with room for a value of @len
+ * bytes and its NUL; the caller fills the value and its length. */
+static LdifAttr *
+record_new_attr(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, const LdifField *field,
+                gsize len)
+{
+  LdifAttr *attr = arena_alloc(ld->arena, sizeof(LdifAttr) + len + 1);
+
+  attr->id = field->id;
+  attr->base64 = field->kind == LDIF_VALUE_BASE64;
+  attr->line = line->line;
+  attrs_add(ld->arena, rec->attrs, attr);
+  return attr;
+}
+
+/* A base64 value, decoded straight into the arena: g_base64_decode() of the
+ * trimmed text, without its copies. */
+static void
+record_add_base64(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, const LdifField *field)
+{
+  gsize len = base64_len(field->value);
+  gint state = 0;
+  guint save = 0;
+  LdifAttr *attr;
+
+  if (!is_base64(field->value, len)) {
+    report_bad_base64(ld, line, field);
+    return;
+  }
+  if (field->id == LDIF_ATTR_DROPPED)
+    return;
+  /* Whole quanta: at most 3 bytes per 4 characters. */
+  attr = record_new_attr(ld, rec, line, field, len / 4 * 3);
+  attr->len = g_base64_decode_step(field->value, len, (guchar *)attr->value, &state, &save);
+  attr->value[attr->len] = '\0';
+  attr->text = g_utf8_validate(attr->value, (gssize)attr->len, NULL);
+}
+
 /* Adds one attribute line to @rec; bad values are reported and skipped. */
 static void
 record_add_field(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, const LdifField *field)
 {
   LdifAttr *attr;
-  gsize len = strlen(field->value);
-  g_autofree char *decoded = NULL;
-  const char *value = field->value;
+  gsize len;
 
   if (field->kind == LDIF_VALUE_URL) {
     gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, line->line,
@@ -620,25 +837,17 @@ record_add_field(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, cons
                 field->name, field->name);
     return;
   }
-  if (attribute_dropped(ld, field->name)) {
-    if (field->kind == LDIF_VALUE_BASE64 && !base64_valid(field->value))
-      report_bad_base64(ld, line, field);
+  if (field->kind == LDIF_VALUE_BASE64) {
+    record_add_base64(ld, rec, line, field);
     return;
   }
-  if (field->kind == LDIF_VALUE_BASE64 && !(value = decoded = decode_base64(field->value, &len))) {
-    report_bad_base64(ld, line, field);
+  if (field->id == LDIF_ATTR_DROPPED)
     return;
-  }
-  attr = arena_alloc(ld->arena, sizeof(LdifAttr) + len + 1);
-  attr->name = field->name;
-  attr->value = (char *)(attr + 1);
-  memcpy(attr->value, value, len);
-  attr->value[len] = '\0';
-  attr->text = field->kind != LDIF_VALUE_BASE64 || g_utf8_validate(value, (gssize)len, NULL);
+  len = strlen(field->value);
+  attr = record_new_attr(ld, rec, line, field, len);
+  memcpy(attr->value, field->value, len + 1);
   attr->len = len;
-  attr->base64 = field->kind == LDIF_VALUE_BASE64;
-  attr->line = line->line;
-  attrs_add(ld->arena, rec->attrs, attr);
+  attr->text = TRUE;
 }
 
 typedef enum {
@@ -678,12 +887,12 @@ parse_attribute_line(const LdifLoad *ld, LdifRecord *rec, const LdifLine *line, 
   }
   if (!split_field(ld, line, &field, error))
     return LDIF_STEP_ERROR;
-  if (g_ascii_strcasecmp(field.name, "dn") == 0) {
+  if (field.id == LDIF_ATTR_DN) {
     gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, line->line,
                       "second 'dn:' inside one record; separate records with a blank line");
     return LDIF_STEP_ERROR;
   }
-  if (g_ascii_strcasecmp(field.name, "changetype") == 0)
+  if (field.id == LDIF_ATTR_CHANGETYPE)
     return check_changetype(ld, rec, line, &field);
   record_add_field(ld, rec, line, &field);
   return LDIF_STEP_OK;
@@ -705,13 +914,6 @@ skip_version(const LdifLoad *ld, GPtrArray *group)
                 "LDIF version '%s' is not 1; reading the file as version 1", shown);
   }
   return 1;
-}
-
-static gboolean
-is_trailer(const char *name)
-{
-  return g_ascii_strcasecmp(name, "search") == 0 || g_ascii_strcasecmp(name, "result") == 0
-         || g_ascii_strcasecmp(name, "ref") == 0;
 }
 
 /* ldapsearch ends with "search: N" / "result: 0 Success" and prints referrals as
@@ -754,11 +956,11 @@ parse_record_head(const LdifLoad *ld, GPtrArray *group, guint start, GError **er
   }
   if (!split_field(ld, first, &field, error))
     return NULL;
-  if (is_trailer(field.name)) {
+  if (field.id == LDIF_ATTR_TRAILER) {
     check_trailer(ld, group, start);
     return NULL;
   }
-  if (g_ascii_strcasecmp(field.name, "dn") != 0) {
+  if (field.id != LDIF_ATTR_DN) {
     gp_set_load_error(error, GP_LOAD_ERROR_SYNTAX, ld->file, first->line,
                       "record starts with '%s:', not 'dn:'; every LDIF record starts with "
                       "its DN (is a blank line misplaced?)",
@@ -770,6 +972,86 @@ parse_record_head(const LdifLoad *ld, GPtrArray *group, guint start, GError **er
     return NULL;
   rec->dn = arena_strdup(ld->arena, dn);
   return g_steal_pointer(&rec);
+}
+
+/* ------------------------------------------------------- stage 2: classes */
+
+typedef struct {
+  const char *name;
+  gsize len;
+  LdifClass cls;
+  int rank; /* how specific: a computer is also a user, a GPC also a container */
+} LdifClassInfo;
+
+#define LDIF_CLASS_INFO(name, cls, rank)                                                           \
+  {                                                                                                \
+    name, sizeof name - 1, cls, rank                                                               \
+  }
+
+static const LdifClassInfo known_classes[] = {
+  LDIF_CLASS_INFO("top", LDIF_CLASS_OTHER, 0),
+  LDIF_CLASS_INFO("person", LDIF_CLASS_OTHER, 1),
+  LDIF_CLASS_INFO("organizationalPerson", LDIF_CLASS_OTHER, 1),
+  LDIF_CLASS_INFO("domain", LDIF_CLASS_OTHER, 1),
+  LDIF_CLASS_INFO("container", LDIF_CLASS_CONTAINER, 1),
+  LDIF_CLASS_INFO("user", LDIF_CLASS_OTHER, 2),
+  LDIF_CLASS_INFO("group", LDIF_CLASS_GROUP, 2),
+  LDIF_CLASS_INFO("msWMI-Som", LDIF_CLASS_WMI_FILTER, 2),
+  LDIF_CLASS_INFO("subnet", LDIF_CLASS_SUBNET, 2),
+  LDIF_CLASS_INFO("server", LDIF_CLASS_SERVER, 2),
+  LDIF_CLASS_INFO("domainDNS", LDIF_CLASS_DOMAIN, 2),
+  LDIF_CLASS_INFO("organizationalUnit", LDIF_CLASS_OU, 2),
+  LDIF_CLASS_INFO("site", LDIF_CLASS_SITE, 2),
+  LDIF_CLASS_INFO("groupPolicyContainer", LDIF_CLASS_GPC, 2),
+  LDIF_CLASS_INFO("crossRef", LDIF_CLASS_CROSSREF, 2),
+  LDIF_CLASS_INFO("computer", LDIF_CLASS_COMPUTER, 3),
+};
+
+/* Returns: (nullable): the known class the text value @attr names, any case. */
+static const LdifClassInfo *
+lookup_class(const LdifAttr *attr)
+{
+  /* A text value holds no NUL: only names of its length can match, and
+   * only those whose first letter matches in either case. */
+  for (gsize i = 0; i < G_N_ELEMENTS(known_classes); i++)
+    if (known_classes[i].len == attr->len
+        && (known_classes[i].name[0] | 0x20) == (attr->value[0] | 0x20)
+        && g_ascii_strcasecmp(known_classes[i].name, attr->value) == 0)
+      return &known_classes[i];
+  return NULL;
+}
+
+/* Exports list objectClass from top to the most specific class, so the last value
+ * names the object.  A directory may also return the values in another order (they
+ * are a set): when the last value is a class we know, the most specific known
+ * class listed wins.  An unknown last value (msDS-GroupManagedServiceAccount)
+ * stays the object's class.  Done in stage 2, on the threads. */
+static void
+record_classify(LdifRecord *rec)
+{
+  const LdifAttr *last = NULL;
+  const LdifClassInfo *last_info = NULL;
+  const LdifClassInfo *best = NULL;
+
+  for (guint i = 0; i < rec->attrs->len; i++) {
+    const LdifAttr *attr = rec->attrs->pdata[i];
+
+    if (attr->id != LDIF_ATTR_OBJECT_CLASS || !attr->text)
+      continue;
+    last = attr;
+    last_info = lookup_class(attr);
+    if (last_info != NULL && (best == NULL || last_info->rank >= best->rank))
+      best = last_info;
+  }
+  rec->cls = LDIF_CLASS_NONE;
+  if (last == NULL)
+    return;
+  rec->class_name = last->value;
+  rec->cls = LDIF_CLASS_OTHER;
+  if (last_info == NULL)
+    return;
+  rec->class_name = best->name;
+  rec->cls = best->cls;
 }
 
 static gboolean
@@ -795,20 +1077,20 @@ parse_group(const LdifLoad *ld, GPtrArray *group, GPtrArray *records, GError **e
     if (step == LDIF_STEP_DROP)
       return TRUE;
   }
+  record_classify(rec);
   g_ptr_array_add(records, g_steal_pointer(&rec));
   return TRUE;
 }
 
 /* --------------------------------------------------------- record accessors */
 
-/* Returns: (nullable) (transfer none): the last value of @name, any case. */
+/* Returns: (nullable) (transfer none): the last value of attribute @id. */
 static const LdifAttr *
-record_attr(const LdifRecord *rec, const char *name)
+record_attr(const LdifRecord *rec, LdifAttrId id)
 {
   for (guint i = rec->attrs->len; i > 0; i--) {
     const LdifAttr *attr = rec->attrs->pdata[i - 1];
-    if (g_ascii_tolower(attr->name[0]) == g_ascii_tolower(name[0])
-        && g_ascii_strcasecmp(attr->name, name) == 0)
+    if (attr->id == id)
       return attr;
   }
   return NULL;
@@ -820,45 +1102,81 @@ attr_is_text(const LdifAttr *attr)
   return attr->text;
 }
 
-/* Returns: (nullable) (transfer none): the last value of @name as text.  A value
- * that is not UTF-8 (base64 of binary bytes) is reported and ignored. */
+/* Returns: (nullable) (transfer none): @attr as text.  A value that is not
+ * UTF-8 (base64 of binary bytes) is reported and ignored. */
 static const char *
-record_text(const LdifLoad *ld, const LdifRecord *rec, const char *name)
+attr_text(const LdifLoad *ld, const LdifRecord *rec, const LdifAttr *attr)
 {
-  const LdifAttr *attr = record_attr(rec, name);
-
   if (attr == NULL)
     return NULL;
   if (!attr_is_text(attr)) {
     g_autofree char *dn = quote(rec->dn, -1);
     gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
-                "value of '%s' on '%s' is not UTF-8 text; attribute ignored", name, dn);
+                "value of '%s' on '%s' is not UTF-8 text; attribute ignored",
+                attribute_names[attr->id], dn);
     return NULL;
   }
   return attr->value;
 }
 
-/* Parses the last value of @name as a whole decimal number in [@min, @max].
+/* Returns: (nullable) (transfer none): the last value of @id as text (attr_text()). */
+static const char *
+record_text(const LdifLoad *ld, const LdifRecord *rec, LdifAttrId id)
+{
+  return attr_text(ld, rec, record_attr(rec, id));
+}
+
+/* g_ascii_string_to_signed() of @text with its blanks (g_strstrip()) left out,
+ * without copying a value of the usual length to the heap. */
+static gboolean
+parse_integer(const char *text, gint64 min, gint64 max, gint64 *out)
+{
+  const char *end = text + strlen(text);
+  char small[64];
+  g_autofree char *big = NULL;
+  char *copy = small;
+  gsize len;
+
+  while (g_ascii_isspace(*text))
+    text++;
+  while (end > text && g_ascii_isspace(end[-1]))
+    end--;
+  len = (gsize)(end - text);
+  /* The usual value, a few digits, cannot overflow: no need for strtoll(). */
+  if (len > 0 && len <= 18 && strspn(text, "0123456789") >= len) {
+    gint64 value = 0;
+    for (gsize i = 0; i < len; i++)
+      value = value * 10 + (text[i] - '0');
+    if (value < min || value > max)
+      return FALSE;
+    *out = value;
+    return TRUE;
+  }
+  if (len >= sizeof small)
+    copy = big = g_malloc(len + 1);
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  return g_ascii_string_to_signed(copy, 10, min, max, out, NULL);
+}
+
+/* Parses the last value of @id as a whole decimal number in [@min, @max].
  * Returns: TRUE with @out set; FALSE when absent, or bad (then reported). */
 static gboolean
-record_integer(const LdifLoad *ld, const LdifRecord *rec, const char *name, gint64 min, gint64 max,
+record_integer(const LdifLoad *ld, const LdifRecord *rec, LdifAttrId id, gint64 min, gint64 max,
                gint64 *out)
 {
-  const char *text = record_text(ld, rec, name);
-  g_autofree char *trimmed = NULL;
-  const LdifAttr *attr;
+  const LdifAttr *attr = record_attr(rec, id);
+  const char *text = attr_text(ld, rec, attr);
 
   if (text == NULL)
     return FALSE;
-  trimmed = g_strstrip(g_strdup(text));
-  if (g_ascii_string_to_signed(trimmed, 10, min, max, out, NULL))
+  if (parse_integer(text, min, max, out))
     return TRUE;
-  attr = record_attr(rec, name);
   g_autofree char *shown = quote(text, -1);
   gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
               "value '%s' of '%s' is not an integer in %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
               "; attribute ignored",
-              shown, name, min, max);
+              shown, attribute_names[id], min, max);
   return FALSE;
 }
 
@@ -866,11 +1184,11 @@ record_integer(const LdifLoad *ld, const LdifRecord *rec, const char *name, gint
  * them as signed INTEGER, so a tool may print a set high bit as a negative value;
  * both spellings give the same bits. */
 static gboolean
-record_bits32(const LdifLoad *ld, const LdifRecord *rec, const char *name, guint32 *out)
+record_bits32(const LdifLoad *ld, const LdifRecord *rec, LdifAttrId id, guint32 *out)
 {
   gint64 value;
 
-  if (!record_integer(ld, rec, name, G_MININT32, G_MAXUINT32, &value))
+  if (!record_integer(ld, rec, id, G_MININT32, G_MAXUINT32, &value))
     return FALSE;
   *out = (guint32)value;
   return TRUE;
@@ -899,7 +1217,7 @@ set_location(const LdifLoad *ld, const LdifRecord *rec, char **file, guint *line
 static char *
 record_sid(const LdifLoad *ld, const LdifRecord *rec)
 {
-  const LdifAttr *attr = record_attr(rec, "objectSid");
+  const LdifAttr *attr = record_attr(rec, LDIF_ATTR_OBJECT_SID);
   char *sid = NULL;
 
   if (attr == NULL)
@@ -917,85 +1235,18 @@ record_sid(const LdifLoad *ld, const LdifRecord *rec)
   return sid;
 }
 
-/* --------------------------------------------------------- stage 3: classes */
-
-typedef struct {
-  const char *name;
-  LdifClass cls;
-  int rank; /* how specific: a computer is also a user, a GPC also a container */
-} LdifClassInfo;
-
-static const LdifClassInfo known_classes[] = {
-  { "top", LDIF_CLASS_OTHER, 0 },
-  { "person", LDIF_CLASS_OTHER, 1 },
-  { "organizationalPerson", LDIF_CLASS_OTHER, 1 },
-  { "domain", LDIF_CLASS_OTHER, 1 },
-  { "container", LDIF_CLASS_CONTAINER, 1 },
-  { "user", LDIF_CLASS_OTHER, 2 },
-  { "group", LDIF_CLASS_GROUP, 2 },
-  { "msWMI-Som", LDIF_CLASS_WMI_FILTER, 2 },
-  { "subnet", LDIF_CLASS_SUBNET, 2 },
-  { "server", LDIF_CLASS_SERVER, 2 },
-  { "domainDNS", LDIF_CLASS_DOMAIN, 2 },
-  { "organizationalUnit", LDIF_CLASS_OU, 2 },
-  { "site", LDIF_CLASS_SITE, 2 },
-  { "groupPolicyContainer", LDIF_CLASS_GPC, 2 },
-  { "crossRef", LDIF_CLASS_CROSSREF, 2 },
-  { "computer", LDIF_CLASS_COMPUTER, 3 },
-};
-
-static const LdifClassInfo *
-lookup_class(const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS(known_classes); i++)
-    if (g_ascii_strcasecmp(known_classes[i].name, name) == 0)
-      return &known_classes[i];
-  return NULL;
-}
-
-/* Exports list objectClass from top to the most specific class, so the last value
- * names the object.  A directory may also return the values in another order (they
- * are a set): when the last value is a class we know, the most specific known
- * class listed wins.  An unknown last value (msDS-GroupManagedServiceAccount)
- * stays the object's class. */
-static void
-record_classify(LdifRecord *rec)
-{
-  const LdifAttr *last = NULL;
-  const LdifClassInfo *best = NULL;
-
-  for (guint i = 0; i < rec->attrs->len; i++) {
-    const LdifAttr *attr = rec->attrs->pdata[i];
-    const LdifClassInfo *info;
-
-    if (g_ascii_strcasecmp(attr->name, "objectClass") != 0 || !attr_is_text(attr))
-      continue;
-    last = attr;
-    info = lookup_class(attr->value);
-    if (info != NULL && (best == NULL || info->rank >= best->rank))
-      best = info;
-  }
-  rec->cls = LDIF_CLASS_NONE;
-  if (last == NULL)
-    return;
-  rec->class_name = last->value;
-  rec->cls = LDIF_CLASS_OTHER;
-  if (lookup_class(last->value) == NULL)
-    return;
-  rec->class_name = best->name;
-  rec->cls = best->cls;
-}
+/* ---------------------------------------------------------- stage 3: apply */
 
 /* Reads gPLink and gPOptions, common to sites, domains and OUs. */
 static void
 apply_som_fields(const LdifLoad *ld, const LdifRecord *rec, GpSom *som)
 {
-  const char *gplink = record_text(ld, rec, "gPLink");
+  const char *gplink = record_text(ld, rec, LDIF_ATTR_GPLINK);
   guint32 options;
 
   if (gplink != NULL)
-    gp_som_set_gplink(som, gplink, ld->diags, ld->file, record_attr(rec, "gPLink")->line);
-  if (record_bits32(ld, rec, "gPOptions", &options))
+    gp_som_set_gplink(som, gplink, ld->diags, ld->file, record_attr(rec, LDIF_ATTR_GPLINK)->line);
+  if (record_bits32(ld, rec, LDIF_ATTR_GPOPTIONS, &options))
     som->gp_options = options;
   /* The directory object itself: its links and blocking are known, not assumed. */
   som->link_order_assumed = FALSE;
@@ -1044,7 +1295,7 @@ static gboolean
 apply_site(const LdifLoad *ld, const LdifRecord *rec)
 {
   g_autofree char *rdn = gp_dn_first_value(rec->dn);
-  const char *cn = record_text(ld, rec, "cn");
+  const char *cn = record_text(ld, rec, LDIF_ATTR_CN);
   GpSom *som = gp_model_ensure_som(ld->model, rec->dn, GP_SOM_SITE);
 
   set_string(&som->name, cn != NULL ? cn : rdn);
@@ -1056,7 +1307,7 @@ apply_site(const LdifLoad *ld, const LdifRecord *rec)
 static gboolean
 apply_container(const LdifLoad *ld, const LdifRecord *rec)
 {
-  const LdifAttr *gplink = record_attr(rec, "gPLink");
+  const LdifAttr *gplink = record_attr(rec, LDIF_ATTR_GPLINK);
 
   if (gplink != NULL) {
     g_autofree char *dn = quote(rec->dn, -1);
@@ -1073,7 +1324,7 @@ apply_container(const LdifLoad *ld, const LdifRecord *rec)
 static void
 apply_gpc_descriptor(const LdifLoad *ld, const LdifRecord *rec, GpGpo *gpo)
 {
-  const LdifAttr *attr = record_attr(rec, "nTSecurityDescriptor");
+  const LdifAttr *attr = record_attr(rec, LDIF_ATTR_NT_SECURITY_DESCRIPTOR);
   g_autoptr(GError) error = NULL;
   GpSecurityDescriptor *sd;
 
@@ -1109,19 +1360,28 @@ apply_gpc(const LdifLoad *ld, const LdifRecord *rec)
     return TRUE;
   }
   gpo->in_directory = TRUE;
-  set_string(&gpo->display_name, record_text(ld, rec, "displayName"));
-  record_bits32(ld, rec, "flags", &gpo->flags);
-  record_bits32(ld, rec, "versionNumber", &gpo->version_number);
-  if (record_integer(ld, rec, "gPCFunctionalityVersion", G_MININT, G_MAXINT, &version)) {
+  set_string(&gpo->display_name, record_text(ld, rec, LDIF_ATTR_DISPLAY_NAME));
+  record_bits32(ld, rec, LDIF_ATTR_FLAGS, &gpo->flags);
+  record_bits32(ld, rec, LDIF_ATTR_VERSION_NUMBER, &gpo->version_number);
+  if (record_integer(ld, rec, LDIF_ATTR_GPC_FUNCTIONALITY_VERSION, G_MININT, G_MAXINT, &version)) {
     gpo->functionality_version = (gint)version;
     gpo->has_functionality_version = TRUE;
   }
-  set_string(&gpo->file_sys_path, record_text(ld, rec, "gPCFileSysPath"));
-  set_string(&gpo->machine_extension_names, record_text(ld, rec, "gPCMachineExtensionNames"));
-  set_string(&gpo->wql_filter, record_text(ld, rec, "gPCWQLFilter"));
+  set_string(&gpo->file_sys_path, record_text(ld, rec, LDIF_ATTR_GPC_FILE_SYS_PATH));
+  set_string(&gpo->machine_extension_names,
+             record_text(ld, rec, LDIF_ATTR_GPC_MACHINE_EXTENSION_NAMES));
+  set_string(&gpo->wql_filter, record_text(ld, rec, LDIF_ATTR_GPC_WQL_FILTER));
   apply_gpc_descriptor(ld, rec, gpo);
   set_location(ld, rec, &gpo->file, &gpo->line);
   return TRUE;
+}
+
+/* g_ascii_strncasecmp(@rdn, "dc=", 3) == 0, inline: it runs for every RDN of
+ * every principal. */
+static gboolean
+is_dc_rdn(const char *rdn)
+{
+  return (rdn[0] | 0x20) == 'd' && (rdn[1] | 0x20) == 'c' && rdn[2] == '=';
 }
 
 /* The trailing DC= run of @dn, in place, when @dn is written plainly (no '\\',
@@ -1135,7 +1395,7 @@ domain_suffix(const char *dn)
     return NULL;
   for (const char *rdn = dn; rdn;) {
     const char *comma = strchr(rdn, ',');
-    if (g_ascii_strncasecmp(rdn, "dc=", 3) != 0)
+    if (!is_dc_rdn(rdn))
       start = NULL;
     else if (!start)
       start = rdn;
@@ -1162,60 +1422,104 @@ domain_prefix(const LdifLoad *ld, const char *domain_dn)
   return g_strdup_printf("%s\\", upper);
 }
 
-/* Returns: (transfer full): "DOMAIN\sam" for a security principal of @dn.
- * Principals come in runs of one domain, whose prefix is worked out once: a
- * domain's NetBIOS name comes from crossRefs, applied before any principal. */
-static char *
-principal_name(const LdifLoad *ld, const char *dn, const char *sid, const char *sam)
+/* Returns: (transfer none): the "DOMAIN\" that names a security principal of
+ * @dn ("" when the DN tells no domain); *@owned holds it when it is not the
+ * cached one.  Principals come in runs of one domain, whose prefix is worked
+ * out once: a domain's NetBIOS name comes from crossRefs, applied before any
+ * principal. */
+static const char *
+principal_prefix(const LdifLoad *ld, const char *dn, const char *sid, char **owned)
 {
-  const char *suffix = domain_suffix(dn);
+  const char *suffix;
   g_autofree char *domain_dn = NULL;
 
   /* Windows names the S-1-5-32 aliases BUILTIN\..., not after the domain. */
   if (g_str_has_prefix(sid, "S-1-5-32-"))
-    return g_strdup_printf("BUILTIN\\%s", sam);
-  if (!suffix || !ld->domain || g_strcmp0(ld->domain->domain_dn, suffix) != 0) {
-    domain_dn = suffix ? g_strdup(suffix) : gp_dn_domain_part(dn);
-    if (domain_dn == NULL)
-      return g_strdup(sam);
-    if (!suffix || !ld->domain) {
-      g_autofree char *prefix = domain_prefix(ld, domain_dn);
-      return g_strconcat(prefix, sam, NULL);
-    }
-    g_free(ld->domain->domain_dn);
-    g_free(ld->domain->prefix);
-    ld->domain->domain_dn = g_steal_pointer(&domain_dn);
-    ld->domain->prefix = domain_prefix(ld, ld->domain->domain_dn);
-  }
-  return g_strconcat(ld->domain->prefix, sam, NULL);
+    return "BUILTIN\\";
+  suffix = domain_suffix(dn);
+  if (suffix && ld->domain && g_strcmp0(ld->domain->domain_dn, suffix) == 0)
+    return ld->domain->prefix;
+  domain_dn = suffix ? g_strdup(suffix) : gp_dn_domain_part(dn);
+  if (domain_dn == NULL)
+    return "";
+  if (!suffix || !ld->domain)
+    return *owned = domain_prefix(ld, domain_dn);
+  g_free(ld->domain->domain_dn);
+  g_free(ld->domain->prefix);
+  ld->domain->domain_dn = g_steal_pointer(&domain_dn);
+  ld->domain->prefix = domain_prefix(ld, ld->domain->domain_dn);
+  return ld->domain->prefix;
 }
 
 /* Returns: TRUE when @rec named a principal (objectSid and sAMAccountName). */
 static gboolean
 add_principal(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
 {
-  const char *sam = record_text(ld, rec, "sAMAccountName");
-  g_autofree char *name = NULL;
+  const char *sam = record_text(ld, rec, LDIF_ATTR_SAM_ACCOUNT_NAME);
+  g_autofree char *owned = NULL;
+  g_autofree char *big = NULL;
+  char small[256];
+  const char *prefix;
+  char *name = small;
+  gsize prefix_len, sam_len;
 
   if (sid == NULL || sam == NULL)
     return FALSE;
-  name = principal_name(ld, rec->dn, sid, sam);
+  /* "DOMAIN\sam", on the stack: the model keeps its own copy. */
+  prefix = principal_prefix(ld, rec->dn, sid, &owned);
+  prefix_len = strlen(prefix);
+  sam_len = strlen(sam);
+  if (prefix_len + sam_len >= sizeof small)
+    name = big = g_malloc(prefix_len + sam_len + 1);
+  memcpy(name, prefix, prefix_len);
+  memcpy(name + prefix_len, sam, sam_len + 1);
   gp_model_add_principal(ld->model, sid, name);
   return TRUE;
+}
+
+/* Whether gp_dn_normalize() of @dn is its ASCII lower case: printable ASCII,
+ * no '\\', no blank next to ',' or '=' or at either end (the usual DN). */
+static gboolean
+dn_is_plain(const char *dn)
+{
+  for (const char *p = dn; *p; p++) {
+    guchar c = (guchar)*p;
+    if (c < 0x20 || c > 0x7e || c == '\\')
+      return FALSE;
+    if (c == ' '
+        && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '='))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* gp_dn_normalize(@a) equals gp_dn_normalize(@b); *@a_key caches the first.
+ * Plain DNs compare without normalising: a group list is checked in full for
+ * every value added to it. */
+static gboolean
+same_dn(const char *a, gboolean a_plain, char **a_key, const char *b)
+{
+  g_autofree char *b_key = NULL;
+
+  if (a_plain && dn_is_plain(b))
+    return g_ascii_strcasecmp(a, b) == 0;
+  if (*a_key == NULL)
+    *a_key = gp_dn_normalize(a);
+  b_key = gp_dn_normalize(b);
+  return strcmp(*a_key, b_key) == 0;
 }
 
 static void
 computer_add_member_of(GpComputer *computer, const char *dn)
 {
-  g_autofree char *key = gp_dn_normalize(dn);
+  gboolean plain = dn_is_plain(dn);
+  g_autofree char *key = NULL;
 
   if (computer->member_of == NULL)
     computer->member_of = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < computer->member_of->len; i++) {
-    g_autofree char *other = gp_dn_normalize(computer->member_of->pdata[i]);
-    if (strcmp(key, other) == 0)
+  for (guint i = 0; i < computer->member_of->len; i++)
+    if (same_dn(dn, plain, &key, computer->member_of->pdata[i]))
       return;
-  }
   g_ptr_array_add(computer->member_of, g_strdup(dn));
 }
 
@@ -1225,7 +1529,7 @@ apply_computer_groups(const LdifLoad *ld, const LdifRecord *rec, GpComputer *com
   for (guint i = 0; i < rec->attrs->len; i++) {
     const LdifAttr *attr = rec->attrs->pdata[i];
 
-    if (g_ascii_strcasecmp(attr->name, "memberOf") != 0)
+    if (attr->id != LDIF_ATTR_MEMBER_OF)
       continue;
     if (attr_is_text(attr))
       computer_add_member_of(computer, attr->value);
@@ -1239,7 +1543,7 @@ static gboolean
 apply_computer(const LdifLoad *ld, const LdifRecord *rec)
 {
   GpComputer *computer = gp_model_ensure_computer(ld->model, rec->dn);
-  const char *cn = record_text(ld, rec, "cn");
+  const char *cn = record_text(ld, rec, LDIF_ATTR_CN);
   g_autofree char *sid = record_sid(ld, rec);
   gint64 group_id;
 
@@ -1247,12 +1551,12 @@ apply_computer(const LdifLoad *ld, const LdifRecord *rec)
     set_string(&computer->cn, cn);
   else if (computer->cn == NULL)
     computer->cn = gp_dn_first_value(rec->dn);
-  set_string(&computer->sam_account_name, record_text(ld, rec, "sAMAccountName"));
-  set_string(&computer->dns_host_name, record_text(ld, rec, "dNSHostName"));
-  set_string(&computer->operating_system, record_text(ld, rec, "operatingSystem"));
-  if (record_bits32(ld, rec, "userAccountControl", &computer->user_account_control))
+  set_string(&computer->sam_account_name, record_text(ld, rec, LDIF_ATTR_SAM_ACCOUNT_NAME));
+  set_string(&computer->dns_host_name, record_text(ld, rec, LDIF_ATTR_DNS_HOST_NAME));
+  set_string(&computer->operating_system, record_text(ld, rec, LDIF_ATTR_OPERATING_SYSTEM));
+  if (record_bits32(ld, rec, LDIF_ATTR_USER_ACCOUNT_CONTROL, &computer->user_account_control))
     computer->has_user_account_control = TRUE;
-  if (record_integer(ld, rec, "primaryGroupID", 0, G_MAXUINT32, &group_id))
+  if (record_integer(ld, rec, LDIF_ATTR_PRIMARY_GROUP_ID, 0, G_MAXUINT32, &group_id))
     computer->primary_group_id = (guint32)group_id;
   set_string(&computer->sid, sid);
   apply_computer_groups(ld, rec, computer);
@@ -1262,18 +1566,18 @@ apply_computer(const LdifLoad *ld, const LdifRecord *rec)
 }
 
 static void
-append_dn_values(const LdifLoad *ld, const LdifRecord *rec, const char *name, GPtrArray *out)
+append_dn_values(const LdifLoad *ld, const LdifRecord *rec, LdifAttrId id, GPtrArray *out)
 {
   for (guint i = 0; i < rec->attrs->len; i++) {
     const LdifAttr *attr = rec->attrs->pdata[i];
 
-    if (g_ascii_strcasecmp(attr->name, name) != 0)
+    if (attr->id != id)
       continue;
     if (attr_is_text(attr))
       g_ptr_array_add(out, g_strdup(attr->value));
     else
       gp_diag_add(ld->diags, GP_SEVERITY_WARNING, ld->file, attr->line,
-                  "value of '%s' is not UTF-8 text; ignored", name);
+                  "value of '%s' is not UTF-8 text; ignored", attribute_names[id]);
   }
 }
 
@@ -1285,9 +1589,9 @@ apply_group(const LdifLoad *ld, const LdifRecord *rec)
   g_autofree char *sid = record_sid(ld, rec);
 
   set_string(&group->sid, sid);
-  set_string(&group->name, record_text(ld, rec, "sAMAccountName"));
-  append_dn_values(ld, rec, "memberOf", group->member_of);
-  append_dn_values(ld, rec, "member", group->members);
+  set_string(&group->name, record_text(ld, rec, LDIF_ATTR_SAM_ACCOUNT_NAME));
+  append_dn_values(ld, rec, LDIF_ATTR_MEMBER_OF, group->member_of);
+  append_dn_values(ld, rec, LDIF_ATTR_MEMBER, group->members);
   add_principal(ld, rec, sid);
   return TRUE;
 }
@@ -1305,7 +1609,7 @@ record_is_account(const LdifRecord *rec)
   for (guint i = 0; i < rec->attrs->len; i++) {
     const LdifAttr *attr = rec->attrs->pdata[i];
 
-    if (g_ascii_strcasecmp(attr->name, "objectClass") != 0 || !attr_is_text(attr))
+    if (attr->id != LDIF_ATTR_OBJECT_CLASS || !attr_is_text(attr))
       continue;
     for (gsize c = 0; c < G_N_ELEMENTS(classes); c++)
       if (g_ascii_strcasecmp(attr->value, classes[c]) == 0)
@@ -1322,10 +1626,10 @@ apply_user(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
   gint64 group_id;
 
   set_string(&user->sid, sid);
-  set_string(&user->name, record_text(ld, rec, "sAMAccountName"));
-  if (record_integer(ld, rec, "primaryGroupID", 0, G_MAXUINT32, &group_id))
+  set_string(&user->name, record_text(ld, rec, LDIF_ATTR_SAM_ACCOUNT_NAME));
+  if (record_integer(ld, rec, LDIF_ATTR_PRIMARY_GROUP_ID, 0, G_MAXUINT32, &group_id))
     user->primary_group_id = (guint32)group_id;
-  append_dn_values(ld, rec, "memberOf", user->member_of);
+  append_dn_values(ld, rec, LDIF_ATTR_MEMBER_OF, user->member_of);
 }
 
 /* ------------------------------------------------------------- users: end */
@@ -1333,7 +1637,7 @@ apply_user(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
 static gboolean
 apply_wmi_filter(const LdifLoad *ld, const LdifRecord *rec)
 {
-  const char *id = record_text(ld, rec, "msWMI-ID");
+  const char *id = record_text(ld, rec, LDIF_ATTR_WMI_ID);
   GpWmiFilter *filter = gp_model_ensure_wmi_filter(ld->model, id ? id : "");
   g_autofree char *domain_dn = gp_dn_domain_part(rec->dn);
 
@@ -1343,8 +1647,8 @@ apply_wmi_filter(const LdifLoad *ld, const LdifRecord *rec)
                 "WMI filter '%s' has no msWMI-ID GUID; record skipped", dn);
     return TRUE;
   }
-  set_string(&filter->name, record_text(ld, rec, "msWMI-Name"));
-  set_string(&filter->query, record_text(ld, rec, "msWMI-Parm2"));
+  set_string(&filter->name, record_text(ld, rec, LDIF_ATTR_WMI_NAME));
+  set_string(&filter->query, record_text(ld, rec, LDIF_ATTR_WMI_PARM2));
   set_string(&filter->domain_dn, domain_dn);
   return TRUE;
 }
@@ -1353,10 +1657,10 @@ static gboolean
 apply_subnet(const LdifLoad *ld, const LdifRecord *rec)
 {
   g_autofree char *rdn = gp_dn_first_value(rec->dn);
-  const char *cn = record_text(ld, rec, "cn");
+  const char *cn = record_text(ld, rec, LDIF_ATTR_CN);
   GpSubnet *subnet = gp_model_ensure_subnet(ld->model, cn ? cn : rdn);
 
-  set_string(&subnet->site_dn, record_text(ld, rec, "siteObject"));
+  set_string(&subnet->site_dn, record_text(ld, rec, LDIF_ATTR_SITE_OBJECT));
   return TRUE;
 }
 
@@ -1364,7 +1668,7 @@ apply_subnet(const LdifLoad *ld, const LdifRecord *rec)
 static gboolean
 apply_server(const LdifLoad *ld, const LdifRecord *rec)
 {
-  const char *reference = record_text(ld, rec, "serverReference");
+  const char *reference = record_text(ld, rec, LDIF_ATTR_SERVER_REFERENCE);
   g_autofree char *servers = gp_dn_parent(rec->dn);
   g_autofree char *site_dn = servers ? gp_dn_parent(servers) : NULL;
   g_autofree char *site = site_dn ? gp_dn_first_value(site_dn) : NULL;
@@ -1380,8 +1684,8 @@ apply_server(const LdifLoad *ld, const LdifRecord *rec)
 static gboolean
 apply_cross_ref(const LdifLoad *ld, const LdifRecord *rec)
 {
-  const char *netbios = record_text(ld, rec, "nETBIOSName");
-  const char *nc_name = record_text(ld, rec, "nCName");
+  const char *netbios = record_text(ld, rec, LDIF_ATTR_NETBIOS_NAME);
+  const char *nc_name = record_text(ld, rec, LDIF_ATTR_NC_NAME);
   GpDomain *domain;
 
   if (netbios == NULL || nc_name == NULL)
@@ -1423,7 +1727,8 @@ apply_record(const LdifLoad *ld, const LdifRecord *rec)
     return apply_server(ld, rec);
   case LDIF_CLASS_OTHER:
     /* Users also fill a GpUser; any other security principal: only its name matters. */
-    if (record_attr(rec, "objectSid") == NULL || record_attr(rec, "sAMAccountName") == NULL)
+    if (record_attr(rec, LDIF_ATTR_OBJECT_SID) == NULL
+        || record_attr(rec, LDIF_ATTR_SAM_ACCOUNT_NAME) == NULL)
       return FALSE;
     sid = record_sid(ld, rec);
     if (sid != NULL && record_is_account(rec))
@@ -1509,8 +1814,6 @@ resolve_pending_sddl(const LdifLoad *ld)
 static void
 apply_records(LdifLoad *ld, GPtrArray *records)
 {
-  for (guint i = 0; i < records->len; i++)
-    record_classify(records->pdata[i]);
   /* crossRefs first: they give the NetBIOS names that principal names use, and a
    * full export lists the Configuration partition after the domain's objects. */
   for (guint i = 0; i < records->len; i++) {
@@ -1564,7 +1867,7 @@ ldif_chunk_clear(LdifChunk *chunk)
   g_clear_pointer(&chunk->records, g_ptr_array_unref);
   g_clear_pointer(&chunk->arena.blocks, g_ptr_array_unref);
   g_clear_pointer(&chunk->load.names, g_string_chunk_free);
-  g_clear_pointer(&chunk->load.kept, g_hash_table_unref);
+  g_clear_pointer(&chunk->load.attr_ids, ldif_name_table_free);
   g_clear_pointer(&chunk->load.diags, g_ptr_array_unref);
   g_clear_error(&chunk->split_error);
   g_clear_error(&chunk->parse_error);
@@ -1654,6 +1957,45 @@ for_each_chunk(const LdifLoad *ld, GArray *chunks, LdifChunkFunc func)
     g_thread_join(g_ptr_array_index(helpers, t));
 }
 
+/* UTF-8 without NUL, what g_utf8_validate_len() and memchr() tell, faster:
+ * exports are mostly ASCII, checked a word at a time, and a multi-byte
+ * character never holds a '\n', so each non-ASCII run is validated up to the
+ * end of its line. */
+static gboolean
+is_plain_text(const char *text, gsize len)
+{
+  const guint64 ones = G_GUINT64_CONSTANT(0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT(0x8080808080808080);
+  gsize i = 0;
+
+  while (i < len) {
+    guint64 word;
+    const char *nl;
+    gsize span;
+
+    if (i + 8 <= len) {
+      memcpy(&word, text + i, 8);
+      /* no byte with its high bit set, and no zero byte */
+      if (((word | ((word - ones) & ~word)) & highs) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    if (text[i] == '\0')
+      return FALSE;
+    if ((guchar)text[i] < 0x80) {
+      i++;
+      continue;
+    }
+    nl = memchr(text + i, '\n', len - i);
+    span = nl ? (gsize)(nl - (text + i)) : len - i;
+    if (memchr(text + i, '\0', span) || !g_utf8_validate_len(text + i, span, NULL))
+      return FALSE;
+    i += span;
+  }
+  return TRUE;
+}
+
 /* Counts the chunk's lines, and checks it is text gpsim can read in place. */
 static void
 scan_chunk(const LdifLoad *ld, LdifChunk *chunk)
@@ -1665,8 +2007,7 @@ scan_chunk(const LdifLoad *ld, LdifChunk *chunk)
     chunk->newlines++;
     p++;
   }
-  chunk->plain = memchr(chunk->text, '\0', chunk->len) == NULL
-                 && g_utf8_validate_len(chunk->text, chunk->len, NULL);
+  chunk->plain = is_plain_text(chunk->text, chunk->len);
 }
 
 /* Stages 1 and 2 of one chunk, into its own records and findings. */
@@ -1676,7 +2017,7 @@ parse_chunk(const LdifLoad *ld, LdifChunk *chunk)
   chunk->load = *ld;
   chunk->load.diags = gp_diag_list_new();
   chunk->load.names = g_string_chunk_new(4096);
-  chunk->load.kept = g_hash_table_new(NULL, NULL);
+  chunk->load.attr_ids = ldif_name_table_new();
   chunk->arena.blocks = g_ptr_array_new_with_free_func(g_free);
   chunk->load.arena = &chunk->arena;
   chunk->records = g_ptr_array_new();

@@ -6,14 +6,18 @@
 #include "gp-names.h"
 
 struct _GpModel {
+  /* Keys of the DN indexes and the strings of the principal directory: a
+   * million computers make millions of them, allocated and freed in bulk. */
+  GStringChunk *strings;
   GPtrArray *rights;           /* GpRightInfo* (owned) */
   GHashTable *rights_by_name;  /* folded constant or display name -> GpRightInfo* */
-  GHashTable *sid_to_name;     /* upper-case SID -> name (owned) */
-  GHashTable *name_to_sid;     /* folded name -> SID (owned) */
+  GHashTable *sid_to_name;     /* upper-case SID -> name, both in strings */
+  GHashTable *name_to_sid;     /* folded name -> SID, both in strings (the SID is a key of
+                                * sid_to_name) */
   GHashTable *domain_accounts; /* RID -> name (owned) */
   GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
-  GHashTable *domains_by_dn;   /* normalised DN -> GpDomain* */
+  GHashTable *domains_by_dn;   /* dn_key() in strings -> GpDomain*; so are the other *_by_dn */
   GPtrArray *soms;             /* GpSom* (owned) */
   GHashTable *soms_by_dn;
   GPtrArray *gpos; /* GpGpo* (owned) */
@@ -46,24 +50,131 @@ fold(const char *text)
   return g_ascii_strdown(text, -1);
 }
 
-/* gp_dn_normalize() without its allocations for the usual DN: printable ASCII,
- * no '\\', no blank next to ',' or '=' or at either end, is simply lower-cased.
- * Every index of the model is keyed with it (loading a million computers
- * normalised a million DNs). */
-static char *
-dn_key(const char *dn)
-{
-  const char *p;
+/* Room for the keys of names, SIDs and DNs as exports write them, so that
+ * looking one up allocates nothing. */
+#define KEY_BUFFER 256
 
-  for (p = dn; *p; p++) {
-    guchar c = (guchar)*p;
-    if (c < 0x20 || c > 0x7e || c == '\\')
-      return gp_dn_normalize(dn);
-    if (c == ' '
-        && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '='))
-      return gp_dn_normalize(dn);
+/* @b in each of the 8 bytes of a word. */
+#define BYTES(b) (G_GUINT64_CONSTANT(0x0101010101010101) * (guint8)(b))
+
+/* g_ascii_tolower() or g_ascii_toupper() of @c. */
+static inline char
+ascii_case(char c, gboolean upper)
+{
+  if (upper)
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Copies @len bytes of @src to @dst in ASCII lower (or @upper) case, bytes
+ * from 0x80 up as they are.  A million DNs, names and SIDs are made keys
+ * while loading, so ASCII goes 8 bytes at a time.  Returns: whether all bytes
+ * were ASCII. */
+static gboolean
+copy_ascii_case(char *dst, const char *src, gsize len, gboolean upper)
+{
+  /* The letters whose case changes: @first up to @first + 25. */
+  guint8 first = upper ? 'a' : 'A';
+  gboolean ascii = TRUE;
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8) {
+    guint64 word;
+    memcpy(&word, src + i, 8);
+    if (word & BYTES(0x80))
+      break;
+    /* With no byte above 0x7f these sums carry from no byte to the next:
+     * the top bit of a byte tells whether it is at least @first, then at
+     * least @first + 26.  Letters have 0x20 flipped. */
+    word ^= ((word + BYTES(0x80 - first)) & ~(word + BYTES(0x80 - first - 26)) & BYTES(0x80)) >> 2;
+    memcpy(dst + i, &word, 8);
   }
-  return g_ascii_strdown(dn, p - dn);
+  for (; i < len; i++) {
+    ascii = ascii && (guchar)src[i] < 0x80;
+    dst[i] = ascii_case(src[i], upper);
+  }
+  return ascii;
+}
+
+/* Returns: (transfer none): fold(@text), in @buffer when it is short ASCII
+ * text, else in *@owned. */
+static const char *
+fold_key(const char *text, char *buffer, char **owned)
+{
+  gsize len = strlen(text);
+
+  if (len >= KEY_BUFFER || !copy_ascii_case(buffer, text, len, FALSE))
+    return *owned = fold(text);
+  buffer[len] = '\0';
+  return buffer;
+}
+
+/* Returns: (transfer none): @sid in upper case, in @buffer when it fits, else
+ * in *@owned. */
+static const char *
+sid_key(const char *sid, char *buffer, char **owned)
+{
+  gsize len = strlen(sid);
+
+  if (len >= KEY_BUFFER)
+    return *owned = g_ascii_strup(sid, -1);
+  copy_ascii_case(buffer, sid, len, TRUE);
+  buffer[len] = '\0';
+  return buffer;
+}
+
+/* Whether gp_dn_normalize() of the @len bytes of @dn is their lower case:
+ * printable ASCII, no '\\', no blank next to ',' or '=' or at either end. */
+static gboolean
+dn_is_plain(const char *dn, gsize len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8) {
+    guint64 word, slash;
+    memcpy(&word, dn + i, 8);
+    slash = word ^ BYTES('\\');
+    /* a byte below 0x20, above 0x7e, or a '\\' (exact, whatever the carries) */
+    if ((((word - BYTES(0x20)) & ~word) | (word + BYTES(1)) | word | ((slash - BYTES(1)) & ~slash))
+        & BYTES(0x80))
+      return FALSE;
+  }
+  for (; i < len; i++)
+    if ((guchar)dn[i] < 0x20 || (guchar)dn[i] > 0x7e || dn[i] == '\\')
+      return FALSE;
+  for (const char *p = memchr(dn, ' ', len); p; p = memchr(p + 1, ' ', len - (gsize)(p + 1 - dn)))
+    if (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '=')
+      return FALSE;
+  return TRUE;
+}
+
+/* Returns: (transfer none): gp_dn_normalize(@dn), the key of every DN index of
+ * the model, in @buffer for the usual DN, else in *@owned.  The usual DN
+ * (dn_is_plain()) normalises to its lower case: loading a million computers
+ * looks up a million DNs. */
+static const char *
+dn_key(const char *dn, char *buffer, char **owned)
+{
+  gsize len = strlen(dn);
+
+  if (!dn_is_plain(dn, len))
+    return *owned = gp_dn_normalize(dn);
+  if (len >= KEY_BUFFER)
+    return *owned = g_ascii_strdown(dn, (gssize)len);
+  copy_ascii_case(buffer, dn, len, FALSE);
+  buffer[len] = '\0';
+  return buffer;
+}
+
+/* Returns: (transfer full): dn_key() for a key the caller keeps. */
+static char *
+dn_key_dup(const char *dn)
+{
+  char buffer[KEY_BUFFER];
+  char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
+
+  return owned ? owned : g_strdup(key);
 }
 
 /* gp_dn_first_value() for a first RDN without '\\' or outer blanks. */
@@ -436,31 +547,83 @@ index_new(void)
   return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
+/* A string hash 8 bytes at a time, for the DN indexes: a million computers
+ * hash a million long DNs twice each, and g_str_hash() goes a byte at a time.
+ * Nothing iterates these indexes, so their order does not show.  (Names and
+ * SIDs keep g_str_hash(): those that differ in their last characters only,
+ * as a run of accounts does, land in nearby slots, which is worth more than
+ * the instructions this saves.) */
+static guint
+key_hash(gconstpointer key)
+{
+  const guint64 mix = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+  const char *text = key;
+  gsize len = strlen(text);
+  guint64 hash = len * mix;
+  guint64 word;
+  gsize i;
+
+  for (i = 0; i + 8 <= len; i += 8) {
+    memcpy(&word, text + i, 8);
+    hash = (hash ^ word) * mix;
+    hash ^= hash >> 29;
+  }
+  if (i < len) {
+    word = 0;
+    memcpy(&word, text + i, len - i);
+    hash = (hash ^ word) * mix;
+    hash ^= hash >> 29;
+  }
+  return (guint)(hash ^ (hash >> 32));
+}
+
+/* The indexes below have their keys, and their values when strings, in
+ * model->strings. */
+static GHashTable *
+dn_index_new(void)
+{
+  return g_hash_table_new(key_hash, g_str_equal);
+}
+
+static GHashTable *
+principal_index_new(void)
+{
+  return g_hash_table_new(g_str_hash, g_str_equal);
+}
+
+/* Returns: (transfer none): a copy of @text that lives as long as @model. */
+static char *
+model_strdup(GpModel *model, const char *text)
+{
+  return g_string_chunk_insert(model->strings, text);
+}
+
 GpModel *
 gp_model_new(void)
 {
   GpModel *model = g_new0(GpModel, 1);
 
+  model->strings = g_string_chunk_new(64 * 1024);
   model->rights = g_ptr_array_new_with_free_func((GDestroyNotify)gp_right_info_free);
   model->rights_by_name = index_new();
-  model->sid_to_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-  model->name_to_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  model->sid_to_name = principal_index_new();
+  model->name_to_sid = principal_index_new();
   model->domain_accounts = g_hash_table_new_full(NULL, NULL, NULL, g_free);
   model->server_sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->domains = g_ptr_array_new_with_free_func((GDestroyNotify)domain_free);
-  model->domains_by_dn = index_new();
+  model->domains_by_dn = dn_index_new();
   model->soms = g_ptr_array_new_with_free_func((GDestroyNotify)som_free);
-  model->soms_by_dn = index_new();
+  model->soms_by_dn = dn_index_new();
   model->gpos = g_ptr_array_new_with_free_func((GDestroyNotify)gpo_free);
-  model->gpos_by_dn = index_new();
+  model->gpos_by_dn = dn_index_new();
   model->gpos_by_guid
       = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   model->computers = g_ptr_array_new_with_free_func((GDestroyNotify)computer_free);
-  model->computers_by_dn = index_new();
+  model->computers_by_dn = dn_index_new();
   model->groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
-  model->groups_by_dn = index_new();
+  model->groups_by_dn = dn_index_new();
   model->users = g_ptr_array_new_with_free_func((GDestroyNotify)user_free);
-  model->users_by_dn = index_new();
+  model->users_by_dn = dn_index_new();
   model->wmi_filters = g_ptr_array_new_with_free_func((GDestroyNotify)wmi_filter_free);
   model->wmi_filters_by_id = index_new();
   model->subnets = g_ptr_array_new_with_free_func((GDestroyNotify)subnet_free);
@@ -494,6 +657,7 @@ gp_model_free(GpModel *model)
   g_hash_table_unref(model->wmi_filters_by_id);
   g_ptr_array_unref(model->wmi_filters);
   g_ptr_array_unref(model->subnets);
+  g_string_chunk_free(model->strings);
   g_free(model);
 }
 
@@ -520,49 +684,57 @@ gp_model_rights(const GpModel *model)
   return model->rights;
 }
 
+/* Files @name (any case) under @sid, which lives in model->strings, unless
+ * the name already has a SID. */
 static void
 index_name(GpModel *model, const char *name, const char *sid)
 {
-  char *key = fold(name);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = fold_key(name, buffer, &owned);
 
-  if (g_hash_table_contains(model->name_to_sid, key)) {
-    g_free(key);
-    return;
-  }
-  g_hash_table_insert(model->name_to_sid, key, g_strdup(sid));
+  if (!g_hash_table_contains(model->name_to_sid, key))
+    g_hash_table_insert(model->name_to_sid, model_strdup(model, key), (gpointer)sid);
 }
 
 void
 gp_model_add_principal(GpModel *model, const char *sid, const char *name)
 {
-  g_autofree char *key = g_ascii_strup(sid, -1);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = sid_key(sid, buffer, &owned);
   const char *backslash = strrchr(name, '\\');
+  gpointer stored;
 
-  if (!g_hash_table_contains(model->sid_to_name, key))
-    g_hash_table_insert(model->sid_to_name, g_strdup(key), g_strdup(name));
-  index_name(model, name, key);
+  if (!g_hash_table_lookup_extended(model->sid_to_name, key, &stored, NULL)) {
+    stored = model_strdup(model, key);
+    g_hash_table_insert(model->sid_to_name, stored, model_strdup(model, name));
+  }
+  index_name(model, name, stored);
   if (backslash && backslash[1])
-    index_name(model, backslash + 1, key);
+    index_name(model, backslash + 1, stored);
 }
 
 const char *
 gp_model_principal_name(const GpModel *model, const char *sid)
 {
-  g_autofree char *key = g_ascii_strup(sid, -1);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
 
-  return g_hash_table_lookup(model->sid_to_name, key);
+  return g_hash_table_lookup(model->sid_to_name, sid_key(sid, buffer, &owned));
 }
 
 const char *
 gp_model_principal_sid(const GpModel *model, const char *name)
 {
-  g_autofree char *key = fold(name);
-  const char *sid = g_hash_table_lookup(model->name_to_sid, key);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *sid = g_hash_table_lookup(model->name_to_sid, fold_key(name, buffer, &owned));
   const char *backslash = strrchr(name, '\\');
 
   if (!sid && backslash && backslash[1]) {
-    g_autofree char *short_key = fold(backslash + 1);
-    sid = g_hash_table_lookup(model->name_to_sid, short_key);
+    g_autofree char *short_owned = NULL;
+    sid = g_hash_table_lookup(model->name_to_sid, fold_key(backslash + 1, buffer, &short_owned));
   }
   return sid;
 }
@@ -590,23 +762,23 @@ name_domain_accounts(GpModel *model, const GpDomain *domain)
 void
 gp_model_add_server_site(GpModel *model, const char *computer_dn, const char *site)
 {
-  g_hash_table_replace(model->server_sites, dn_key(computer_dn), g_strdup(site));
+  g_hash_table_replace(model->server_sites, dn_key_dup(computer_dn), g_strdup(site));
 }
 
-/* Server objects may come before, after, or in another file than their computer. */
+/* Server objects may come before, after, or in another file than their
+ * computer.  Each computer is filed under the key of its DN (ensure and move
+ * keep it so), so the few servers find their computers, rather than every
+ * computer looking for a server. */
 static void
 apply_server_sites(GpModel *model)
 {
-  for (guint i = 0; i < model->computers->len; i++) {
-    GpComputer *computer = g_ptr_array_index(model->computers, i);
-    g_autofree char *key = NULL;
-    const char *site;
+  GHashTableIter iter;
+  gpointer key, site;
 
-    if (computer->site)
-      continue;
-    key = dn_key(computer->dn);
-    site = g_hash_table_lookup(model->server_sites, key);
-    if (site)
+  g_hash_table_iter_init(&iter, model->server_sites);
+  while (g_hash_table_iter_next(&iter, &key, &site)) {
+    GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
+    if (computer && !computer->site)
       computer->site = g_strdup(site);
   }
 }
@@ -632,7 +804,9 @@ gp_model_complete(GpModel *model)
 GpDomain *
 gp_model_ensure_domain(GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   GpDomain *domain = g_hash_table_lookup(model->domains_by_dn, key);
 
   if (domain)
@@ -641,14 +815,16 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
   domain->dn = g_strdup(dn);
   domain->dns_name = gp_dn_to_dns_name(dn);
   g_ptr_array_add(model->domains, domain);
-  g_hash_table_insert(model->domains_by_dn, g_steal_pointer(&key), domain);
+  g_hash_table_insert(model->domains_by_dn, model_strdup(model, key), domain);
   return domain;
 }
 
 const GpDomain *
 gp_model_find_domain(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
 
   return g_hash_table_lookup(model->domains_by_dn, key);
 }
@@ -662,7 +838,9 @@ gp_model_domains(const GpModel *model)
 GpSom *
 gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   GpSom *som = g_hash_table_lookup(model->soms_by_dn, key);
 
   if (som)
@@ -672,14 +850,16 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
   som->kind = kind;
   som->links = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
   g_ptr_array_add(model->soms, som);
-  g_hash_table_insert(model->soms_by_dn, g_steal_pointer(&key), som);
+  g_hash_table_insert(model->soms_by_dn, model_strdup(model, key), som);
   return som;
 }
 
 const GpSom *
 gp_model_find_som(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
 
   return g_hash_table_lookup(model->soms_by_dn, key);
 }
@@ -721,7 +901,9 @@ gpo_new(GpModel *model, const char *guid)
 GpGpo *
 gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   g_autofree char *cn = gp_dn_first_value(dn);
   g_autofree char *guid = gp_guid_normalize(cn);
   GpGpo *gpo = g_hash_table_lookup(model->gpos_by_dn, key);
@@ -732,7 +914,7 @@ gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
     return NULL;
   gpo = gpo_new(model, guid);
   gpo->dn = g_strdup(dn);
-  g_hash_table_insert(model->gpos_by_dn, g_steal_pointer(&key), gpo);
+  g_hash_table_insert(model->gpos_by_dn, model_strdup(model, key), gpo);
   return gpo;
 }
 
@@ -748,7 +930,9 @@ gp_model_add_gpo_guid(GpModel *model, const char *guid)
 const GpGpo *
 gp_model_find_gpo_dn(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
 
   return g_hash_table_lookup(model->gpos_by_dn, key);
 }
@@ -778,7 +962,9 @@ gp_model_gpos(const GpModel *model)
 GpComputer *
 gp_model_ensure_computer(GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
 
   if (computer)
@@ -788,7 +974,7 @@ gp_model_ensure_computer(GpModel *model, const char *dn)
   computer->cn = dn_first_value(dn);
   computer->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->computers, computer);
-  g_hash_table_insert(model->computers_by_dn, g_steal_pointer(&key), computer);
+  g_hash_table_insert(model->computers_by_dn, model_strdup(model, key), computer);
   return computer;
 }
 
@@ -833,7 +1019,9 @@ GPtrArray *
 gp_model_find_computers(const GpModel *model, const char *name)
 {
   GPtrArray *found = g_ptr_array_new();
-  g_autofree char *key = strchr(name, '=') ? dn_key(name) : NULL;
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = strchr(name, '=') ? dn_key(name, buffer, &owned) : NULL;
   const GpComputer *by_dn = key ? g_hash_table_lookup(model->computers_by_dn, key) : NULL;
 
   for (guint i = 0; i < model->computers->len; i++) {
@@ -847,15 +1035,19 @@ gp_model_find_computers(const GpModel *model, const char *name)
 gboolean
 gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 {
-  g_autofree char *old_key = dn_key(computer->dn);
-  g_autofree char *new_key = dn_key(new_dn);
+  char old_buffer[KEY_BUFFER], new_buffer[KEY_BUFFER];
+  g_autofree char *old_owned = NULL;
+  g_autofree char *new_owned = NULL;
+  const char *old_key = dn_key(computer->dn, old_buffer, &old_owned);
+  const char *new_key = dn_key(new_dn, new_buffer, &new_owned);
   GpComputer *there = g_hash_table_lookup(model->computers_by_dn, new_key);
 
   if (there && there != computer)
     return FALSE;
+  /* The old key's copy stays in model->strings until the model is freed. */
   if (g_hash_table_lookup(model->computers_by_dn, old_key) == computer)
     g_hash_table_remove(model->computers_by_dn, old_key);
-  g_hash_table_replace(model->computers_by_dn, g_steal_pointer(&new_key), computer);
+  g_hash_table_replace(model->computers_by_dn, model_strdup(model, new_key), computer);
   g_free(computer->dn);
   computer->dn = g_strdup(new_dn);
   g_free(computer->cn);
@@ -868,7 +1060,9 @@ gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 GpGroup *
 gp_model_ensure_group(GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   GpGroup *group = g_hash_table_lookup(model->groups_by_dn, key);
 
   if (group)
@@ -878,14 +1072,16 @@ gp_model_ensure_group(GpModel *model, const char *dn)
   group->member_of = g_ptr_array_new_with_free_func(g_free);
   group->members = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->groups, group);
-  g_hash_table_insert(model->groups_by_dn, g_steal_pointer(&key), group);
+  g_hash_table_insert(model->groups_by_dn, model_strdup(model, key), group);
   return group;
 }
 
 const GpGroup *
 gp_model_find_group(const GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
 
   return g_hash_table_lookup(model->groups_by_dn, key);
 }
@@ -912,7 +1108,9 @@ gp_model_groups(const GpModel *model)
 GpUser *
 gp_model_ensure_user(GpModel *model, const char *dn)
 {
-  g_autofree char *key = dn_key(dn);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = dn_key(dn, buffer, &owned);
   GpUser *user = g_hash_table_lookup(model->users_by_dn, key);
 
   if (user)
@@ -921,7 +1119,7 @@ gp_model_ensure_user(GpModel *model, const char *dn)
   user->dn = g_strdup(dn);
   user->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->users, user);
-  g_hash_table_insert(model->users_by_dn, g_steal_pointer(&key), user);
+  g_hash_table_insert(model->users_by_dn, model_strdup(model, key), user);
   return user;
 }
 
