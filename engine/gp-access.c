@@ -8,7 +8,8 @@
  * rsop asks for the token of every computer whose GPOs filter on groups: the
  * part computers share (all but their own SID) is worked out once for all the
  * computers with the same groups, and the DACL walk compares SIDs without
- * allocating.
+ * allocating.  rsop does not even need the token, only which ACEs decide: those
+ * are remembered per shared part and descriptor (gp_token_index_decisions()).
  */
 #include <string.h>
 
@@ -24,6 +25,9 @@
  * memberships of their own, the memo would otherwise grow by one entry per
  * computer; past the limit tokens are worked out in full, as without it. */
 #define MEMO_MAX 16384u
+/* How many (shared part, descriptor) decisions an index remembers: a few MB.
+ * Past the limit they are worked out again each time, still without a token. */
+#define DECIDED_MAX 65536u
 
 /* The SIDs of every network logon of a domain computer. */
 static const char *const logon_sids[] = {
@@ -157,6 +161,13 @@ dn_hash(gconstpointer dn)
   return bytes_hash(dn, strlen(dn));
 }
 
+/* A token SID and its length.  The SIDs of a domain share a long prefix:
+ * comparing lengths, then from the end, rules most of them out at once. */
+typedef struct {
+  const char *sid;
+  gsize len;
+} SidView;
+
 /* The group part of the tokens of one signature (token_signature()): every SID
  * but the computer's own, in token order. */
 typedef struct {
@@ -164,8 +175,33 @@ typedef struct {
   gsize key_len;
   const guint8 *key;
   guint n_sids;
-  const char **sids; /* interned in the index's pool */
+  SidView *sids; /* interned in the index's pool */
 } Memo;
+
+/* Which ACEs decide for the group part of @memo alone, for one descriptor. */
+typedef struct {
+  const Memo *memo;
+  const GpSecurityDescriptor *sd;
+  guint decisions[4];
+} Decided;
+
+static guint
+decided_hash(gconstpointer decided)
+{
+  const Decided *d = decided;
+  guint64 sd = (guintptr)d->sd;
+
+  /* Descriptors are heap blocks: the low bits say nothing. */
+  return d->memo->hash ^ (guint)((sd >> 4) * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) >> 32);
+}
+
+static gboolean
+decided_equal(gconstpointer a, gconstpointer b)
+{
+  const Decided *x = a, *y = b;
+
+  return x->memo == y->memo && x->sd == y->sd;
+}
 
 static guint
 memo_hash(gconstpointer memo)
@@ -196,14 +232,17 @@ dn_node_free(DnNode *node)
 }
 
 /* The model's groups indexed for tokens, built once per evaluation or cache.
- * It remembers group parts of tokens as it goes: one thread at a time. */
+ * It remembers group parts of tokens, and the ACEs that decide for them, as it
+ * goes, without a lock: one thread at a time uses it (each rsop thread has its
+ * own GpEngineCache). */
 struct _GpTokenIndex {
   const GpModel *model;
-  GPtrArray *keys;    /* const char*: each group's normalised DN (by_dn's key), model order */
-  GHashTable *by_dn;  /* normalised DN -> DnNode*, for groups and the DNs member lists name */
-  GHashTable *by_sid; /* upper-case SID -> index + 1 of the first group with it */
-  GHashTable *memo;   /* Memo* (owned), a set */
-  GHashTable *pool;   /* char* (owned): the SIDs memo entries point to, a set */
+  GPtrArray *keys;     /* const char*: each group's normalised DN (by_dn's key), model order */
+  GHashTable *by_dn;   /* normalised DN -> DnNode*, for groups and the DNs member lists name */
+  GHashTable *by_sid;  /* upper-case SID -> index + 1 of the first group with it */
+  GHashTable *memo;    /* Memo* (owned), a set */
+  GHashTable *pool;    /* char* (owned): the SIDs memo entries point to, a set */
+  GHashTable *decided; /* Decided* (owned), a set; entries point to memo entries */
   Scratch signature;
   GString *dn; /* the normalised DN of the computer being signed */
 };
@@ -251,6 +290,7 @@ gp_token_index_new(const GpModel *model)
   index->by_sid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   index->memo = g_hash_table_new_full(memo_hash, memo_equal, g_free, NULL);
   index->pool = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  index->decided = g_hash_table_new_full(decided_hash, decided_equal, g_free, NULL);
   index->dn = g_string_new(NULL);
   for (guint i = 0; i < groups->len; i++) {
     const GpGroup *group = g_ptr_array_index(groups, i);
@@ -276,6 +316,7 @@ gp_token_index_free(GpTokenIndex *index)
   g_ptr_array_unref(index->keys);
   g_hash_table_unref(index->by_dn);
   g_hash_table_unref(index->by_sid);
+  g_hash_table_unref(index->decided);
   g_hash_table_unref(index->memo);
   g_hash_table_unref(index->pool);
   g_free(index->signature.data);
@@ -582,25 +623,29 @@ memo_find(const GpTokenIndex *index, guint hash)
   return g_hash_table_lookup(index->memo, &probe);
 }
 
-/* Remembers @groups as the group part of the signature in the index's scratch. */
-static void
+/* Remembers @groups as the group part of the signature in the index's scratch.
+ * Returns: (transfer none) (nullable): the entry, NULL when the memo is full. */
+static const Memo *
 memo_add(GpTokenIndex *index, guint hash, const GPtrArray *groups)
 {
   gsize key_len = index->signature.len;
   Memo *memo;
 
   if (g_hash_table_size(index->memo) >= MEMO_MAX)
-    return;
-  /* One block: the record, the SID pointers, then the signature. */
-  memo = g_malloc(sizeof *memo + groups->len * sizeof(char *) + key_len);
+    return NULL;
+  /* One block: the record, the SIDs, then the signature. */
+  memo = g_malloc(sizeof *memo + groups->len * sizeof(SidView) + key_len);
   memo->hash = hash;
   memo->key_len = key_len;
   memo->n_sids = groups->len;
-  memo->sids = (const char **)(memo + 1);
+  memo->sids = (SidView *)(memo + 1);
   memo->key = memcpy(memo->sids + groups->len, index->signature.data, key_len);
-  for (guint i = 0; i < groups->len; i++)
-    memo->sids[i] = pool_intern(index->pool, g_ptr_array_index(groups, i));
+  for (guint i = 0; i < groups->len; i++) {
+    memo->sids[i].sid = pool_intern(index->pool, g_ptr_array_index(groups, i));
+    memo->sids[i].len = strlen(memo->sids[i].sid);
+  }
   g_hash_table_add(index->memo, memo);
+  return memo;
 }
 
 /* g_ascii_strup() without a call per byte. */
@@ -617,7 +662,7 @@ upper_dup(const char *text)
 
 /* Returns: (transfer full): the computer's own SID, then @sids but that one. */
 static GPtrArray *
-token_assemble(const char *own_sid, const char *const *sids, guint n_sids)
+token_assemble(const char *own_sid, const SidView *sids, guint n_sids)
 {
   GPtrArray *token = g_ptr_array_new_full(n_sids + 1, g_free);
   char *own = own_sid && *own_sid ? upper_dup(own_sid) : NULL;
@@ -625,35 +670,75 @@ token_assemble(const char *own_sid, const char *const *sids, guint n_sids)
   if (own)
     g_ptr_array_add(token, own);
   for (guint i = 0; i < n_sids; i++)
-    if (!own || strcmp(sids[i], own) != 0)
-      g_ptr_array_add(token, g_strdup(sids[i]));
+    if (!own || strcmp(sids[i].sid, own) != 0)
+      g_ptr_array_add(token, g_strdup(sids[i].sid));
   return token;
 }
 
 /* Computers of one signature share every SID but their own: the walk visits
  * the same DNs for them, and the own SID, added first, only keeps its copy out
- * of the rest.  So the rest is worked out once per signature. */
-GPtrArray *
-gp_token_index_token(GpTokenIndex *index, const GpComputer *computer,
-                     const char *const *extra_groups)
+ * of the rest.  So the rest is worked out once per signature.
+ * Returns: (transfer none) (nullable): the memo entry of the computer's group
+ * part; NULL when it is not remembered, and then the group part is in
+ * @out_groups (transfer full). */
+static const Memo *
+index_share(GpTokenIndex *index, const GpComputer *computer, const char *const *extra_groups,
+            GPtrArray **out_groups)
 {
   gboolean assumed;
   gboolean dc = gp_role_decide(computer, &assumed, NULL) == GP_ROLE_DOMAIN_CONTROLLER;
   Primary primary;
   g_autoptr(GPtrArray) groups = NULL;
+  const Memo *memo = NULL;
 
   primary_group_of(index->model, computer, &primary);
   if (token_signature(index, computer, &primary, dc, extra_groups)) {
     guint hash = bytes_hash(index->signature.data, index->signature.len);
-    const Memo *memo = memo_find(index, hash);
+    memo = memo_find(index, hash);
     if (memo)
-      return token_assemble(computer->sid, memo->sids, memo->n_sids);
+      return memo;
     groups = token_groups(index, computer, &primary, dc, extra_groups);
-    memo_add(index, hash, groups);
+    memo = memo_add(index, hash, groups);
   } else {
     groups = token_groups(index, computer, &primary, dc, extra_groups);
   }
-  return token_assemble(computer->sid, (const char *const *)groups->pdata, groups->len);
+  if (!memo)
+    *out_groups = g_steal_pointer(&groups);
+  return memo;
+}
+
+/* Returns: (transfer full): views of the SIDs in @groups, which they point into. */
+static SidView *
+views_of(GPtrArray *groups)
+{
+  SidView *views = g_new(SidView, groups->len);
+
+  for (guint i = 0; i < groups->len; i++) {
+    views[i].sid = g_ptr_array_index(groups, i);
+    views[i].len = strlen(views[i].sid);
+  }
+  return views;
+}
+
+/* Returns: (transfer full): the token of @computer whose group part is @groups. */
+static GPtrArray *
+token_of_groups(const GpComputer *computer, GPtrArray *groups)
+{
+  g_autofree SidView *views = views_of(groups);
+
+  return token_assemble(computer->sid, views, groups->len);
+}
+
+GPtrArray *
+gp_token_index_token(GpTokenIndex *index, const GpComputer *computer,
+                     const char *const *extra_groups)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+  const Memo *memo = index_share(index, computer, extra_groups, &groups);
+
+  if (memo)
+    return token_assemble(computer->sid, memo->sids, memo->n_sids);
+  return token_of_groups(computer, groups);
 }
 
 GPtrArray *
@@ -683,23 +768,32 @@ typedef struct {
   guint denied_by;
 } RightState;
 
-/* A token SID and its length.  The SIDs of a domain share a long prefix:
- * comparing lengths, then from the end, rules most of them out at once. */
+/* A token as the DACL walk sees it: @n SIDs, and the computer's own SID kept
+ * apart when the rest is an index's shared part. */
 typedef struct {
-  const char *sid;
-  gsize len;
-} SidView;
+  const SidView *sids;
+  guint n;
+  const SidView *own; /* (nullable) */
+} TokenView;
 
 static gboolean
-token_has(const SidView *token, guint n, const char *sid)
+view_is(const SidView *view, const char *sid, gsize len)
+{
+  return view->len == len && equal_from_end(view->sid, sid, len);
+}
+
+static gboolean
+token_has(const TokenView *token, const char *sid)
 {
   gsize len;
 
   if (sid == NULL)
     return FALSE;
   len = strlen(sid);
-  for (guint i = 0; i < n; i++)
-    if (token[i].len == len && equal_from_end(token[i].sid, sid, len))
+  if (token->own && view_is(token->own, sid, len))
+    return TRUE;
+  for (guint i = 0; i < token->n; i++)
+    if (view_is(&token->sids[i], sid, len))
       return TRUE;
   return FALSE;
 }
@@ -808,26 +902,34 @@ all_decided(const RightState *states)
 
 /* Once every right is decided the remaining ACEs change nothing. */
 static void
-walk_dacl(const GPtrArray *dacl, const GPtrArray *token, RightState *states)
+walk_dacl(const GPtrArray *dacl, const TokenView *token, RightState *states)
 {
-  SidView on_stack[64];
-  g_autofree SidView *on_heap = NULL;
-  SidView *views = on_stack;
-
-  if (token->len > G_N_ELEMENTS(on_stack))
-    views = on_heap = g_new(SidView, token->len);
-  for (guint i = 0; i < token->len; i++) {
-    views[i].sid = g_ptr_array_index(token, i);
-    views[i].len = views[i].sid ? strlen(views[i].sid) : G_MAXSIZE;
-  }
   for (guint i = 0; i < dacl->len && !all_decided(states); i++) {
     const GpAce *ace = g_ptr_array_index(dacl, i);
 
     if (ace->type == GP_ACE_OTHER || (ace->flags & GP_ACE_INHERIT_ONLY)
-        || !token_has(views, token->len, ace->sid))
+        || !token_has(token, ace->sid))
       continue;
     apply_ace(ace, i + 1, states);
   }
+}
+
+/* walk_dacl() for a token given as its SIDs. */
+static void
+walk_dacl_for(const GPtrArray *dacl, const GPtrArray *token, RightState *states)
+{
+  SidView on_stack[64];
+  g_autofree SidView *on_heap = NULL;
+  TokenView view = { on_stack, token->len, NULL };
+  SidView *views = on_stack;
+
+  if (token->len > G_N_ELEMENTS(on_stack))
+    view.sids = views = on_heap = g_new(SidView, token->len);
+  for (guint i = 0; i < token->len; i++) {
+    views[i].sid = g_ptr_array_index(token, i);
+    views[i].len = views[i].sid ? strlen(views[i].sid) : G_MAXSIZE;
+  }
+  walk_dacl(dacl, &view, states);
 }
 
 GpAccessResult
@@ -840,8 +942,17 @@ gp_engine_check_gpo_access(const GpSecurityDescriptor *sd, const GPtrArray *toke
       *out_why = g_strdup(sd ? "the descriptor has no DACL" : "no security descriptor is known");
     return GP_ACCESS_GRANTED;
   }
-  walk_dacl(sd->dacl, token, states);
+  walk_dacl_for(sd->dacl, token, states);
   return access_verdict(sd->dacl, states, out_why);
+}
+
+static void
+decisions_of(const RightState *states, guint out[4])
+{
+  out[0] = states[RIGHT_READ].granted_by;
+  out[1] = states[RIGHT_READ].denied_by;
+  out[2] = states[RIGHT_APPLY].granted_by;
+  out[3] = states[RIGHT_APPLY].denied_by;
 }
 
 void
@@ -850,11 +961,106 @@ gp_access_decisions(const GpSecurityDescriptor *sd, const GPtrArray *token, guin
   RightState states[RIGHT_COUNT] = { { 0, 0 }, { 0, 0 } };
 
   if (sd != NULL && sd->dacl != NULL)
-    walk_dacl(sd->dacl, token, states);
-  out[0] = states[RIGHT_READ].granted_by;
-  out[1] = states[RIGHT_READ].denied_by;
-  out[2] = states[RIGHT_APPLY].granted_by;
-  out[3] = states[RIGHT_APPLY].denied_by;
+    walk_dacl_for(sd->dacl, token, states);
+  decisions_of(states, out);
+}
+
+/* ---------------------------------------- decisions without a token */
+
+void
+gp_token_ref_clear(GpTokenRef *ref)
+{
+  g_clear_pointer(&ref->token, g_ptr_array_unref);
+  ref->index = NULL;
+  ref->computer = NULL;
+  ref->extra_groups = NULL;
+  ref->shared = NULL;
+}
+
+/* Points @ref at @computer's token in @index, unless it already is. */
+static void
+token_ref_fill(GpTokenRef *ref, GpTokenIndex *index, const GpComputer *computer,
+               const char *const *extra_groups)
+{
+  g_autoptr(GPtrArray) groups = NULL;
+
+  if (ref->index == index && ref->computer == computer && ref->extra_groups == extra_groups)
+    return;
+  gp_token_ref_clear(ref);
+  ref->index = index;
+  ref->computer = computer;
+  ref->extra_groups = extra_groups;
+  ref->shared = index_share(index, computer, extra_groups, &groups);
+  if (!ref->shared)
+    ref->token = token_of_groups(computer, groups);
+}
+
+/* TRUE when an ACE of @dacl names @own, as token_has() compares. */
+static gboolean
+dacl_names(const GPtrArray *dacl, const SidView *own)
+{
+  for (guint i = 0; i < dacl->len; i++) {
+    const GpAce *ace = g_ptr_array_index(dacl, i);
+    if (ace->sid && view_is(own, ace->sid, strlen(ace->sid)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* The decisions for @memo's SIDs alone, remembered while there is room. */
+static void
+shared_decisions(GpTokenIndex *index, const Memo *memo, const GpSecurityDescriptor *sd,
+                 guint out[4])
+{
+  Decided probe = { memo, sd, { 0, 0, 0, 0 } };
+  const Decided *known = g_hash_table_lookup(index->decided, &probe);
+  RightState states[RIGHT_COUNT] = { { 0, 0 }, { 0, 0 } };
+  TokenView token = { memo->sids, memo->n_sids, NULL };
+
+  if (known) {
+    memcpy(out, known->decisions, sizeof known->decisions);
+    return;
+  }
+  walk_dacl(sd->dacl, &token, states);
+  decisions_of(states, out);
+  if (g_hash_table_size(index->decided) < DECIDED_MAX) {
+    decisions_of(states, probe.decisions);
+    g_hash_table_add(index->decided, g_memdup2(&probe, sizeof probe));
+  }
+}
+
+/* A token is its own SID and the shared part, as a set: the walk only asks
+ * whether ACE SIDs are in it.  Where no ACE names the own SID, the shared part
+ * alone gets the same answers, whichever computer of the signature asks. */
+void
+gp_token_index_decisions(GpTokenIndex *index, GpTokenRef *ref, const GpComputer *computer,
+                         const char *const *extra_groups, const GpSecurityDescriptor *sd,
+                         guint out[4])
+{
+  const Memo *memo;
+  const char *own_sid = computer->sid;
+  SidView own = { own_sid, own_sid ? strlen(own_sid) : 0 };
+  RightState states[RIGHT_COUNT] = { { 0, 0 }, { 0, 0 } };
+  TokenView token;
+
+  token_ref_fill(ref, index, computer, extra_groups);
+  memo = ref->shared;
+  if (!memo) {
+    gp_access_decisions(sd, ref->token, out);
+    return;
+  }
+  if (sd == NULL || sd->dacl == NULL) {
+    decisions_of(states, out);
+    return;
+  }
+  /* The own SID is left out of the token when empty (token_assemble()). */
+  if (own.len == 0 || !dacl_names(sd->dacl, &own)) {
+    shared_decisions(index, memo, sd, out);
+    return;
+  }
+  token = (TokenView){ memo->sids, memo->n_sids, &own };
+  walk_dacl(sd->dacl, &token, states);
+  decisions_of(states, out);
 }
 
 static gboolean

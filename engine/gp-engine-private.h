@@ -8,8 +8,8 @@ G_BEGIN_DECLS
 
 /* gp-access.c: tokens from an index of the model's groups (by DN, SID and
  * member), built once for a GpEngineCache or once per evaluation.  The index
- * remembers the part of the token computers share (all but their own SID), so
- * one thread at a time uses it. */
+ * remembers the part of the token computers share (all but their own SID) and
+ * which ACEs decide for it, without a lock: one thread at a time uses it. */
 typedef struct _GpTokenIndex GpTokenIndex;
 GpTokenIndex *gp_token_index_new(const GpModel *model);
 void gp_token_index_free(GpTokenIndex *index);
@@ -18,6 +18,29 @@ GPtrArray *gp_token_index_token(GpTokenIndex *index, const GpComputer *computer,
 /* The ACE numbers that decided Read and Apply for @token (granted_by, denied_by
  * of Read, then of Apply; 0 for none): all the verdict and its text depend on. */
 void gp_access_decisions(const GpSecurityDescriptor *sd, const GPtrArray *token, guint out[4]);
+/* Where gp_token_index_decisions() keeps a computer's token between calls: the
+ * index's shared part (then the own SID comes from the computer) or, when the
+ * index does not share it, the whole token.  Fields are gp-access.c's. */
+typedef struct {
+  GpTokenIndex *index; /* what it holds is for this index, computer and extra groups */
+  const GpComputer *computer;
+  const char *const *extra_groups;
+  gconstpointer shared; /* (nullable) the index's entry for the group part */
+  GPtrArray *token;     /* (nullable) (owned) the whole token, when not shared */
+} GpTokenRef;
+void gp_token_ref_clear(GpTokenRef *ref);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(GpTokenRef, gp_token_ref_clear)
+/* gp_access_decisions() on gp_token_index_token(@index, @computer,
+ * @extra_groups), without the token where the index shares its group part: the
+ * decisions are remembered per shared part and @sd (by address: descriptors
+ * must live as long as the index, as the model's do) and worked out again only
+ * for a DACL that names the computer's own SID.  @ref, zeroed at first and
+ * cleared with gp_token_ref_clear() (g_auto() does both), carries the token
+ * from one descriptor to the next for the same computer, which must not change
+ * meanwhile.  Same thread rule as the index: no lock. */
+void gp_token_index_decisions(GpTokenIndex *index, GpTokenRef *ref, const GpComputer *computer,
+                              const char *const *extra_groups, const GpSecurityDescriptor *sd,
+                              guint out[4]);
 /* TRUE when every computer's token gets the same verdict (both rights granted
  * to a logon SID before any deny). */
 gboolean gp_access_token_independent(const GpSecurityDescriptor *sd);

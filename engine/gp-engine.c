@@ -494,21 +494,22 @@ gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *computer, GErro
   return evaluate(cache->model, computer, &cache->options, cache, error);
 }
 
-/* Appends the ACE numbers that decide each token-dependent GPO of @soms. */
+/* Appends the ACE numbers that decide each token-dependent GPO of @soms.  The
+ * token index knows them for the groups computers share, so most computers get
+ * them without a token of their own. */
 static void
 key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const GPtrArray *soms,
                  GByteArray *key)
 {
-  g_autoptr(GPtrArray) token = NULL;
+  g_auto(GpTokenRef) token = { 0 };
 
   for (guint i = 0; i < soms->len; i++) {
     const GPtrArray *gpos = som_sensitive_gpos(cache, soms->pdata[i]);
     for (guint k = 0; k < gpos->len; k++) {
       const GpGpo *gpo = gpos->pdata[k];
       guint decisions[4];
-      if (!token)
-        token = computer_token(cache->model, computer, &cache->options, cache);
-      gp_access_decisions(gpo->security_descriptor, token, decisions);
+      gp_token_index_decisions(cache->aids.tokens, &token, computer, cache->options.extra_groups,
+                               gpo->security_descriptor, decisions);
       g_byte_array_append(key, (const guint8 *)decisions, sizeof decisions);
     }
   }

@@ -453,6 +453,88 @@ test_token_index_shared(void)
   gp_token_index_free(index);
 }
 
+/* Descriptors that name the computers of test_token_index_decisions(): WEB03's
+ * own SID (in another case too), WEB01's, WEB02's (also group B's), and WEB03's
+ * in inherit-only and other ACEs, which never decide. */
+static const TestAce own_sid_dacls[][MAX_ACES] = {
+  { { GP_ACE_ALLOW, 0, READ_MASK, NULL, AU },
+    { GP_ACE_DENY, 0, CR, APPLY, DOM "-1107" },
+    { GP_ACE_ALLOW, 0, CR, APPLY, AU } },
+  { { GP_ACE_DENY, 0, FULL, NULL, "s-1-5-21-1-2-3-1107" }, { GP_ACE_ALLOW, 0, FULL, NULL, AU } },
+  { { GP_ACE_ALLOW, 0, READ_MASK, NULL, AU }, { GP_ACE_ALLOW, 0, CR, APPLY, DOM "-1105" } },
+  { { GP_ACE_DENY, 0, RP, NULL, DOM "-2502" }, { GP_ACE_ALLOW, 0, FULL, NULL, AU } },
+  { { GP_ACE_DENY, IO, FULL, NULL, DOM "-1107" },
+    { GP_ACE_OTHER, 0, FULL, NULL, DOM "-1107" },
+    { GP_ACE_ALLOW, CI | IO, CR, APPLY, DOM "-1107" },
+    { GP_ACE_ALLOW, 0, READ_MASK | CR, NULL, AU } },
+  { { GP_ACE_ALLOW, IO, FULL, NULL, DOM "-1107" },
+    { GP_ACE_ALLOW, 0, READ_MASK, NULL, DOM "-2501" } },
+};
+
+/* gp_token_index_decisions() against gp_access_decisions() on a fresh token:
+ * WEB01, WEB03 and WEB05 (no SID of its own) share their groups, WEB02's own
+ * SID is group B's, WEB04's DN is a group's (nothing shared).  WEB01 goes
+ * first, so WEB03 meets descriptors the index already decided for their shared
+ * part, some of which name WEB03 itself. */
+static void
+test_token_index_decisions(void)
+{
+  static const char *const extra[] = { DOM "-1107", NULL };
+  g_autoptr(GpModel) model = gp_model_new();
+  GpGroup *a = add_group(model, "A", DOM "-2501");
+  GpGroup *b = add_group(model, "B", DOM "-2502");
+  GpComputer *computers[] = {
+    add_named_computer(model, "WEB01", DOM "-1105"),
+    add_named_computer(model, "WEB02", DOM "-2502"),
+    add_named_computer(model, "WEB03", DOM "-1107"),
+    add_named_computer(model, "WEB04", DOM "-1108"),
+    add_named_computer(model, "WEB05", NULL),
+  };
+  g_autoptr(GPtrArray) sds
+      = g_ptr_array_new_with_free_func((GDestroyNotify)gp_security_descriptor_free);
+  GpSecurityDescriptor *no_dacl = gp_security_descriptor_new();
+  GpTokenIndex *index = NULL;
+  g_auto(GpTokenRef) shared_ref = { 0 };
+
+  gp_model_ensure_domain(model, DOMAIN_DN)->sid = g_strdup(DOM);
+  add_dn(a->member_of, b->dn);
+  for (gsize i = 0; i < G_N_ELEMENTS(computers); i++)
+    add_dn(a->members, computers[i]->dn);
+  gp_model_ensure_group(model, computers[3]->dn)->sid = g_strdup(DOM "-2504");
+  for (gsize i = 0; i < G_N_ELEMENTS(own_sid_dacls); i++)
+    g_ptr_array_add(sds, sd_of(own_sid_dacls[i]));
+  for (gsize i = 0; i < G_N_ELEMENTS(access_cases); i++)
+    g_ptr_array_add(sds, sd_of(access_cases[i].aces));
+  g_ptr_array_add(sds, no_dacl);
+  g_clear_pointer(&no_dacl->dacl, g_ptr_array_unref);
+  g_ptr_array_add(sds, NULL);
+  index = gp_token_index_new(model);
+  for (guint round = 0; round < 4; round++) {
+    const char *const *groups = round >= 2 ? extra : NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(computers); i++) {
+      g_autoptr(GPtrArray) token = gp_engine_computer_token(model, computers[i], groups);
+      g_auto(GpTokenRef) ref = { 0 };
+      for (guint k = 0; k < sds->len; k++) {
+        guint expected[4], got[4], again[4];
+        gp_access_decisions(sds->pdata[k], token, expected);
+        gp_token_index_decisions(index, &ref, computers[i], groups, sds->pdata[k], got);
+        /* One ref passed from computer to computer follows them. */
+        gp_token_index_decisions(index, &shared_ref, computers[i], groups, sds->pdata[k], again);
+        if (memcmp(got, expected, sizeof got) != 0)
+          printf("\n%s, descriptor %u, round %u: %u %u %u %u, expected %u %u %u %u\n",
+                 computers[i]->cn ? computers[i]->cn : computers[i]->dn, k, round, got[0], got[1],
+                 got[2], got[3], expected[0], expected[1], expected[2], expected[3]);
+        CU_ASSERT_EQUAL(memcmp(got, expected, sizeof got), 0);
+        CU_ASSERT_EQUAL(memcmp(again, expected, sizeof again), 0);
+      }
+      /* Every computer but WEB04 got its decisions from the shared part. */
+      CU_ASSERT_EQUAL(ref.shared == NULL, i == 3);
+    }
+  }
+  gp_token_ref_clear(&shared_ref);
+  gp_token_index_free(index);
+}
+
 /* ------------------------------------------------ token and check together */
 
 static GpAccessResult
@@ -533,6 +615,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_token_unique_and_extra_groups),
   GP_TEST(test_token_primary_group_nesting),
   GP_TEST(test_token_index_shared),
+  GP_TEST(test_token_index_decisions),
   GP_TEST(test_check_nested_deny),
   GP_TEST(test_check_extra_group),
   GP_TEST(test_check_domain_controllers_only),
