@@ -159,9 +159,9 @@ load_lab(const char *lab_dir, GpCliData *data, GError **error)
     if (g_str_has_suffix(name, ".ldif"))
       g_ptr_array_add(ldifs, g_build_filename(lab_dir, name, NULL));
   g_ptr_array_sort(ldifs, compare_paths);
-  for (guint i = 0; i < ldifs->len; i++)
-    if (!gp_ldif_load_file(g_ptr_array_index(ldifs, i), data->model, data->diags, error))
-      return FALSE;
+  g_ptr_array_add(ldifs, NULL);
+  if (!gp_ldif_load_files((const char *const *)ldifs->pdata, data->model, data->diags, error))
+    return FALSE;
   if (g_file_test(sysvol, G_FILE_TEST_IS_DIR))
     return gp_sysvol_load_dir(sysvol, data->model, data->diags, error);
   return TRUE;
@@ -268,6 +268,21 @@ load_source(const Source *source, GpCliData *data, GError **error)
   return TRUE;
 }
 
+/* Every LDIF source, in one go: the next file is read while one is applied. */
+static gboolean
+load_ldif_sources(GArray *sources, GpCliData *data, GError **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new();
+
+  for (guint i = 0; i < sources->len; i++) {
+    const Source *source = &g_array_index(sources, Source, i);
+    if (source->kind == GP_INPUT_LDIF)
+      g_ptr_array_add(paths, (gpointer)source->path);
+  }
+  g_ptr_array_add(paths, NULL);
+  return gp_ldif_load_files((const char *const *)paths->pdata, data->model, data->diags, error);
+}
+
 /* Loads in an order where each format can rely on the ones before: the
  * directory first, then files and reports that fill in GPOs, the RSoP, and the
  * gPLink CSV last because it corrects the link orders reports had to assume. */
@@ -278,10 +293,13 @@ load_sources(GArray *sources, GpCliData *data, GError **error)
       = { GP_INPUT_LDIF, GP_INPUT_SYSVOL,      GP_INPUT_BACKUP, GP_INPUT_GPREPORT,
           GP_INPUT_RSOP, GP_INPUT_INHERITANCE, GP_INPUT_INF };
 
+  if (!load_ldif_sources(sources, data, error))
+    return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS(order); k++)
     for (guint i = 0; i < sources->len; i++) {
       const Source *source = &g_array_index(sources, Source, i);
-      if (source->kind == order[k] && !load_source(source, data, error))
+      if (source->kind == order[k] && order[k] != GP_INPUT_LDIF
+          && !load_source(source, data, error))
         return FALSE;
     }
   return TRUE;

@@ -14,7 +14,13 @@
  */
 #include "gp-loaders.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "gp-names.h"
 
@@ -1844,12 +1850,14 @@ apply_records(LdifLoad *ld, GPtrArray *records)
  * the findings are appended in file order, so the model, the messages and
  * their order are those of a single pass. */
 
-/* Below twice this, a file is one chunk and no thread is started. */
+/* Below twice this, a text in memory is one chunk and no thread is started;
+ * a file is read this much at a time. */
 #define LDIF_CHUNK_BYTES (4u << 20)
 
 typedef struct {
-  const char *text; /* borrowed from the whole text; starts a line after a blank one */
+  const char *text; /* starts a line after a blank one, or the file */
   gsize len;
+  char *owned;       /* (nullable) the text, when the chunk holds its own copy */
   gboolean at_start; /* the file's first chunk */
   guint first_line;  /* physical lines before the chunk */
   guint newlines;    /* in the chunk */
@@ -1862,8 +1870,9 @@ typedef struct {
 } LdifChunk;
 
 static void
-ldif_chunk_clear(LdifChunk *chunk)
+ldif_chunk_free(LdifChunk *chunk)
 {
+  g_free(chunk->owned);
   g_clear_pointer(&chunk->records, g_ptr_array_unref);
   g_clear_pointer(&chunk->arena.blocks, g_ptr_array_unref);
   g_clear_pointer(&chunk->load.names, g_string_chunk_free);
@@ -1871,6 +1880,24 @@ ldif_chunk_clear(LdifChunk *chunk)
   g_clear_pointer(&chunk->load.diags, g_ptr_array_unref);
   g_clear_error(&chunk->split_error);
   g_clear_error(&chunk->parse_error);
+  g_free(chunk);
+}
+
+static GPtrArray *
+chunk_list_new(void)
+{
+  return g_ptr_array_new_with_free_func((GDestroyNotify)ldif_chunk_free);
+}
+
+static LdifChunk *
+chunk_new(const char *text, gsize len, gboolean at_start)
+{
+  LdifChunk *chunk = g_new0(LdifChunk, 1);
+
+  chunk->text = text;
+  chunk->len = len;
+  chunk->at_start = at_start;
+  return chunk;
 }
 
 /* Where the first blank line after the line holding @from ends: a point
@@ -1897,20 +1924,18 @@ next_boundary(const char *from, const char *end)
   return end;
 }
 
-/* Cuts @text into chunks of about @chunk_bytes.  Returns: (transfer full) LdifChunk. */
-static GArray *
+/* Cuts @text into chunks of about @chunk_bytes.  Returns: (transfer full) LdifChunk*. */
+static GPtrArray *
 cut_chunks(const char *text, gsize len, gsize chunk_bytes)
 {
-  GArray *chunks = g_array_new(FALSE, TRUE, sizeof(LdifChunk));
+  GPtrArray *chunks = chunk_list_new();
   const char *p = text, *end = text + len;
 
-  g_array_set_clear_func(chunks, (GDestroyNotify)ldif_chunk_clear);
   while (p < end) {
-    const char *stop
-        = (gsize)(end - p) < 2 * chunk_bytes ? end : next_boundary(p + chunk_bytes, end);
-    LdifChunk chunk = { .text = p, .len = (gsize)(stop - p), .at_start = p == text };
+    gsize left = (gsize)(end - p);
+    const char *stop = left / 2 < chunk_bytes ? end : next_boundary(p + chunk_bytes, end);
 
-    g_array_append_val(chunks, chunk);
+    g_ptr_array_add(chunks, chunk_new(p, (gsize)(stop - p), p == text));
     p = stop;
   }
   return chunks;
@@ -1921,7 +1946,7 @@ typedef void (*LdifChunkFunc)(const LdifLoad *ld, LdifChunk *chunk);
 /* Chunks handed out one at a time to whichever thread is free. */
 typedef struct {
   const LdifLoad *ld;
-  GArray *chunks;
+  GPtrArray *chunks;
   LdifChunkFunc func;
   gint next;
 } LdifWork;
@@ -1933,28 +1958,46 @@ work_on_chunks(gpointer data)
   guint i;
 
   while ((i = (guint)g_atomic_int_add(&work->next, 1)) < work->chunks->len)
-    work->func(work->ld, &g_array_index(work->chunks, LdifChunk, i));
+    work->func(work->ld, g_ptr_array_index(work->chunks, i));
   return NULL;
 }
 
-/* Runs @func on every chunk, on as many threads as there are processors and
- * chunks; a thread that cannot be started leaves its share to the others. */
+/* Starts up to @count threads running @func(@data); fewer when one cannot be
+ * started.  Returns: (transfer full) the GThread*s, to join. */
+static GPtrArray *
+start_threads(const char *name, guint count, GThreadFunc func, gpointer data)
+{
+  GPtrArray *threads = g_ptr_array_new();
+
+  for (guint t = 0; t < count; t++) {
+    GThread *thread = g_thread_try_new(name, func, data, NULL);
+    if (thread == NULL)
+      break;
+    g_ptr_array_add(threads, thread);
+  }
+  return threads;
+}
+
 static void
-for_each_chunk(const LdifLoad *ld, GArray *chunks, LdifChunkFunc func)
+join_threads(GPtrArray *threads)
+{
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join(g_ptr_array_index(threads, t));
+  g_ptr_array_unref(threads);
+}
+
+/* Runs @func on every chunk, on as many threads as there are processors and
+ * chunks, the calling one included. */
+static void
+for_each_chunk(const LdifLoad *ld, GPtrArray *chunks, LdifChunkFunc func)
 {
   LdifWork work = { ld, chunks, func, 0 };
   guint threads = MIN((guint)g_get_num_processors(), chunks->len);
-  g_autoptr(GPtrArray) helpers = g_ptr_array_new();
+  GPtrArray *helpers
+      = start_threads("gpsim-ldif", threads > 1 ? threads - 1 : 0, work_on_chunks, &work);
 
-  for (guint t = 1; t < threads; t++) {
-    GThread *thread = g_thread_try_new("gpsim-ldif", work_on_chunks, &work, NULL);
-    if (thread == NULL)
-      break;
-    g_ptr_array_add(helpers, thread);
-  }
   work_on_chunks(&work);
-  for (guint t = 0; t < helpers->len; t++)
-    g_thread_join(g_ptr_array_index(helpers, t));
+  join_threads(helpers);
 }
 
 /* UTF-8 without NUL, what g_utf8_validate_len() and memchr() tell, faster:
@@ -1996,17 +2039,25 @@ is_plain_text(const char *text, gsize len)
   return TRUE;
 }
 
+static guint
+count_newlines(const char *text, gsize len)
+{
+  const char *p = text, *end = text + len;
+  guint count = 0;
+
+  while ((p = memchr(p, '\n', (gsize)(end - p))) != NULL) {
+    count++;
+    p++;
+  }
+  return count;
+}
+
 /* Counts the chunk's lines, and checks it is text gpsim can read in place. */
 static void
 scan_chunk(const LdifLoad *ld, LdifChunk *chunk)
 {
-  const char *p = chunk->text, *end = chunk->text + chunk->len;
-
   (void)ld;
-  while ((p = memchr(p, '\n', (gsize)(end - p))) != NULL) {
-    chunk->newlines++;
-    p++;
-  }
+  chunk->newlines = count_newlines(chunk->text, chunk->len);
   chunk->plain = is_plain_text(chunk->text, chunk->len);
 }
 
@@ -2027,13 +2078,13 @@ parse_chunk(const LdifLoad *ld, LdifChunk *chunk)
 
 /* Gives each chunk the number of its first line; TRUE when all are plain text. */
 static gboolean
-number_chunks(GArray *chunks)
+number_chunks(GPtrArray *chunks)
 {
   guint line = 0;
   gboolean plain = TRUE;
 
   for (guint i = 0; i < chunks->len; i++) {
-    LdifChunk *chunk = &g_array_index(chunks, LdifChunk, i);
+    LdifChunk *chunk = g_ptr_array_index(chunks, i);
     chunk->first_line = line;
     line += chunk->newlines;
     plain = plain && chunk->plain;
@@ -2045,12 +2096,12 @@ number_chunks(GArray *chunks)
  * failed, a continuation error wherever it is, else the first parse error.
  * Returns: TRUE, with every record in file order in @records, when none failed. */
 static gboolean
-gather_chunks(const LdifLoad *ld, GArray *chunks, GPtrArray *records, GError **error)
+gather_chunks(const LdifLoad *ld, GPtrArray *chunks, GPtrArray *records, GError **error)
 {
   const LdifChunk *failed = NULL;
 
   for (guint i = 0; i < chunks->len; i++) {
-    LdifChunk *chunk = &g_array_index(chunks, LdifChunk, i);
+    LdifChunk *chunk = g_ptr_array_index(chunks, i);
     if (failed == NULL && ld->diags)
       g_ptr_array_extend_and_steal(ld->diags, g_steal_pointer(&chunk->load.diags));
     if (chunk->split_error) {
@@ -2085,6 +2136,19 @@ apply_all(LdifLoad *ld, GPtrArray *records)
   g_free(domain.prefix);
 }
 
+/* Stage 3 for parsed chunks, then frees them. */
+static gboolean
+apply_chunks(LdifLoad *ld, GPtrArray *chunks, GError **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new();
+  gboolean ok = gather_chunks(ld, chunks, records, error);
+
+  if (ok)
+    apply_all(ld, records);
+  g_ptr_array_set_size(chunks, 0);
+  return ok;
+}
+
 /* Stages 1 to 3 over @len bytes of text, cut into chunks of @chunk_bytes.
  * *@text (owned) is freed as soon as stage 2 is done with it, so that stage 3
  * runs with the records alone.  When @check_plain, the text is checked to be
@@ -2094,8 +2158,7 @@ static gboolean
 load_chunks(LdifLoad *ld, char **text, gsize len, gsize chunk_bytes, gboolean check_plain,
             gboolean *plain, GError **error)
 {
-  g_autoptr(GArray) chunks = cut_chunks(*text, len, chunk_bytes);
-  g_autoptr(GPtrArray) records = g_ptr_array_new();
+  g_autoptr(GPtrArray) chunks = cut_chunks(*text, len, chunk_bytes);
 
   *plain = TRUE;
   for_each_chunk(ld, chunks, scan_chunk);
@@ -2105,45 +2168,7 @@ load_chunks(LdifLoad *ld, char **text, gsize len, gsize chunk_bytes, gboolean ch
   }
   for_each_chunk(ld, chunks, parse_chunk);
   g_clear_pointer(text, g_free);
-  if (!gather_chunks(ld, chunks, records, error))
-    return FALSE;
-  apply_all(ld, records);
-  return TRUE;
-}
-
-/* ------------------------------------------------------------------ public */
-
-gboolean
-gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
-                     GPtrArray *diags, gsize chunk_bytes, GError **error)
-{
-  g_autofree char *text = NULL;
-  GError *local = NULL;
-  LdifLoad ld = { .file = file != NULL ? file : "<memory>", .model = model, .diags = diags };
-  gboolean plain;
-
-  g_return_val_if_fail(data != NULL || len == 0, FALSE);
-  g_return_val_if_fail(model != NULL, FALSE);
-  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-  if (len == 0)
-    return TRUE;
-  text = gp_text_decode(data, len, ld.file, NULL, &local);
-  if (text == NULL) {
-    if (local == NULL)
-      gp_set_load_error(&local, GP_LOAD_ERROR_ENCODING, ld.file, 0, "cannot decode the text");
-    g_propagate_error(error, local);
-    return FALSE;
-  }
-  /* A NUL left in decoded text ends it, as it always has. */
-  return load_chunks(&ld, &text, strlen(text), MAX(chunk_bytes, 1), FALSE, &plain, error);
-}
-
-gboolean
-gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
-                       GPtrArray *diags, GError **error)
-{
-  return gp_ldif_load_chunked(data, len, file, model, diags, LDIF_CHUNK_BYTES, error);
+  return apply_chunks(ld, chunks, error);
 }
 
 /* A byte-order mark: the text needs gp_text_decode(). */
@@ -2158,32 +2183,383 @@ has_bom(const char *data, gsize len)
   return len >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
 }
 
-gboolean
-gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error)
+static gboolean
+load_decoded(LdifLoad *ld, const char *data, gsize len, gsize chunk_bytes, GError **error)
+{
+  g_autofree char *text = NULL;
+  GError *local = NULL;
+  gboolean plain;
+
+  if (len == 0)
+    return TRUE;
+  text = gp_text_decode(data, len, ld->file, NULL, &local);
+  if (text == NULL) {
+    if (local == NULL)
+      gp_set_load_error(&local, GP_LOAD_ERROR_ENCODING, ld->file, 0, "cannot decode the text");
+    g_propagate_error(error, local);
+    return FALSE;
+  }
+  /* A NUL left in decoded text ends it, as it always has. */
+  return load_chunks(ld, &text, strlen(text), MAX(chunk_bytes, 1), FALSE, &plain, error);
+}
+
+/* The whole file read at once: UTF-8 without a BOM or a NUL, the usual
+ * export, is parsed in place, anything else decoded first. */
+static gboolean
+load_whole_file(LdifLoad *ld, GError **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
   gsize len = 0;
-  LdifLoad ld = { .file = path, .model = model, .diags = diags };
   gboolean plain = FALSE;
   gboolean loaded;
 
-  g_return_val_if_fail(path != NULL, FALSE);
-  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-  if (!g_file_get_contents(path, &contents, &len, &local)) {
-    gp_set_load_error(error, GP_LOAD_ERROR_IO, path, 0, "cannot read the LDIF file: %s",
+  if (!g_file_get_contents(ld->file, &contents, &len, &local)) {
+    gp_set_load_error(error, GP_LOAD_ERROR_IO, ld->file, 0, "cannot read the LDIF file: %s",
                       local->message);
     return FALSE;
   }
   if (len == 0)
     return TRUE;
-  /* UTF-8 without a BOM or a NUL, the usual export, is read in place rather
-   * than copied (a large export is most of the memory a load takes). */
   if (!has_bom(contents, len)) {
-    loaded = load_chunks(&ld, &contents, len, LDIF_CHUNK_BYTES, TRUE, &plain, error);
+    loaded = load_chunks(ld, &contents, len, LDIF_CHUNK_BYTES, TRUE, &plain, error);
     if (plain)
       return loaded;
   }
-  return gp_ldif_load_from_data(contents, len, path, model, diags, error);
+  return load_decoded(ld, contents, len, LDIF_CHUNK_BYTES, error);
+}
+
+/* ---------------------------------------------------- files read as they parse
+ *
+ * gp_ldif_load_files() does not hold a file's text whole: threads take turns
+ * cutting the next chunk off the file being read (a block, up to its last
+ * blank line) and parse it, while the calling thread applies each file once
+ * all its chunks are parsed; the next file is read and parsed meanwhile, at
+ * most LDIF_AHEAD_BYTES ahead.  Anything unusual (not a regular file, a read
+ * error, a BOM, text that is not plain UTF-8) sends the file to
+ * load_whole_file(), which reads it again and reports what is wrong in the
+ * words it always has. */
+
+/* Text cut from the files after the one being applied, at most. */
+#define LDIF_AHEAD_BYTES (256u << 20)
+
+typedef struct {
+  LdifLoad load; /* the file's name, the model, the findings */
+  int fd;        /* -1 before opening and once read */
+  gboolean opened;
+  gboolean eof;
+  gboolean cut_all; /* no more chunks will come */
+  gboolean whole;   /* left to load_whole_file() */
+  GString *carry;   /* read, not yet cut */
+  guint lines;      /* physical lines in the chunks cut so far */
+  guint64 cut_bytes;
+  GPtrArray *chunks; /* LdifChunk*, file order */
+  guint parsed;      /* chunks whose stage 2 is done */
+} LdifStream;
+
+typedef struct {
+  LdifStream *streams;
+  guint count;
+  gsize chunk_bytes;
+  GMutex lock; /* guards the streams' state and what follows */
+  GCond changed;
+  guint cutting;  /* the stream chunks are cut from */
+  guint applying; /* the stream the calling thread applies or waits for */
+  gboolean stop;
+} LdifPipeline;
+
+static void
+stream_clear(LdifStream *stream)
+{
+  if (stream->fd >= 0)
+    close(stream->fd);
+  if (stream->carry)
+    g_string_free(stream->carry, TRUE);
+  g_clear_pointer(&stream->chunks, g_ptr_array_unref);
+}
+
+/* Opens a regular file to read; FALSE leaves the file to load_whole_file(). */
+static gboolean
+stream_open(LdifStream *stream)
+{
+  struct stat st;
+
+  stream->opened = TRUE;
+  stream->fd = g_open(stream->load.file, O_RDONLY | O_CLOEXEC, 0);
+  if (stream->fd < 0)
+    return FALSE;
+  if (fstat(stream->fd, &st) != 0 || !S_ISREG(st.st_mode))
+    return FALSE;
+  stream->carry = g_string_sized_new(0);
+  return TRUE;
+}
+
+/* Appends up to @want bytes to the carry.  Returns: FALSE on a read error. */
+static gboolean
+stream_read(LdifStream *stream, gsize want)
+{
+  gsize start = stream->carry->len;
+  gsize got = 0;
+
+  g_string_set_size(stream->carry, start + want);
+  while (got < want) {
+    ssize_t n = read(stream->fd, stream->carry->str + start + got, want - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      stream->eof = n == 0;
+      g_string_set_size(stream->carry, start + got);
+      return n == 0;
+    }
+    got += (gsize)n;
+  }
+  return TRUE;
+}
+
+/* memrchr(), which is not POSIX. */
+static const char *
+last_newline(const char *text, gsize len)
+{
+  for (const char *p = text + len; p > text;)
+    if (*--p == '\n')
+      return p;
+  return NULL;
+}
+
+/* Where the last blank line of @text ends, 0 when there is none: a chunk may
+ * end there.  @text starts at the start of a line. */
+static gsize
+last_boundary(const char *text, gsize len)
+{
+  const char *end = text + len;
+
+  while (end > text) {
+    const char *nl = last_newline(text, (gsize)(end - text));
+    const char *start;
+    gsize content;
+
+    if (nl == NULL)
+      return 0;
+    start = last_newline(text, (gsize)(nl - text));
+    start = start ? start + 1 : text;
+    content = (gsize)(nl - start);
+    if (content > 0 && start[content - 1] == '\r')
+      content--;
+    if (is_blank(start, content))
+      return (gsize)(nl + 1 - text);
+    end = nl;
+  }
+  return 0;
+}
+
+/* How many bytes of the carry the next chunk takes: up to the last blank line,
+ * or all once the file is read; reads until there is one. */
+static gsize
+stream_fill(LdifStream *stream, gsize chunk_bytes)
+{
+  gsize cut = 0;
+
+  while (!stream->whole && !stream->eof && cut == 0) {
+    if (!stream_read(stream, chunk_bytes)
+        || (stream->chunks->len == 0 && has_bom(stream->carry->str, stream->carry->len)))
+      stream->whole = TRUE;
+    else if (stream->eof)
+      cut = stream->carry->len;
+    else
+      cut = last_boundary(stream->carry->str, stream->carry->len);
+  }
+  return stream->whole ? 0 : cut;
+}
+
+/* The next chunk of @stream, read and cut with the pipeline locked; NULL when
+ * there is none (cut_all is then set). */
+static LdifChunk *
+stream_cut(LdifStream *stream, gsize chunk_bytes)
+{
+  LdifChunk *chunk;
+  gsize cut = 0;
+  gsize total;
+  char *text;
+
+  if (!stream->opened && !stream_open(stream))
+    stream->whole = TRUE;
+  cut = stream_fill(stream, chunk_bytes);
+  if (stream->whole || stream->eof) {
+    stream->cut_all = TRUE;
+    if (stream->fd >= 0)
+      close(stream->fd);
+    stream->fd = -1;
+  }
+  if (cut == 0)
+    return NULL;
+  total = stream->carry->len;
+  text = g_string_free(g_steal_pointer(&stream->carry), FALSE);
+  stream->carry = g_string_new_len(text + cut, (gssize)(total - cut));
+  chunk = chunk_new(text, cut, stream->chunks->len == 0);
+  chunk->owned = text;
+  chunk->first_line = stream->lines;
+  chunk->newlines = count_newlines(text, cut);
+  stream->lines += chunk->newlines;
+  stream->cut_bytes += cut;
+  g_ptr_array_add(stream->chunks, chunk);
+  return chunk;
+}
+
+/* May threads cut further?  Not too far ahead of the file being applied. */
+static gboolean
+pipeline_may_cut(const LdifPipeline *pipe)
+{
+  guint64 ahead = 0;
+
+  for (guint k = pipe->applying + 1; k <= pipe->cutting && k < pipe->count; k++)
+    ahead += pipe->streams[k].cut_bytes;
+  return pipe->cutting <= pipe->applying || ahead < LDIF_AHEAD_BYTES;
+}
+
+/* A thread's loop: cut the next chunk, then check and parse it unlocked. */
+static gpointer
+pipeline_worker(gpointer data)
+{
+  LdifPipeline *pipe = data;
+
+  g_mutex_lock(&pipe->lock);
+  while (!pipe->stop && pipe->cutting < pipe->count) {
+    LdifStream *stream = &pipe->streams[pipe->cutting];
+    LdifChunk *chunk;
+
+    if (!pipeline_may_cut(pipe)) {
+      g_cond_wait(&pipe->changed, &pipe->lock);
+      continue;
+    }
+    chunk = stream_cut(stream, pipe->chunk_bytes);
+    if (stream->cut_all)
+      pipe->cutting++;
+    if (chunk == NULL) {
+      g_cond_broadcast(&pipe->changed);
+      continue;
+    }
+    g_mutex_unlock(&pipe->lock);
+    chunk->plain = is_plain_text(chunk->text, chunk->len);
+    if (chunk->plain)
+      parse_chunk(&stream->load, chunk);
+    g_clear_pointer(&chunk->owned, g_free);
+    g_mutex_lock(&pipe->lock);
+    stream->parsed++;
+    g_cond_broadcast(&pipe->changed);
+  }
+  g_mutex_unlock(&pipe->lock);
+  return NULL;
+}
+
+/* Waits for every chunk of stream @k, then applies them, or the whole file. */
+static gboolean
+pipeline_apply(LdifPipeline *pipe, guint k, GError **error)
+{
+  LdifStream *stream = &pipe->streams[k];
+  gboolean whole;
+
+  g_mutex_lock(&pipe->lock);
+  pipe->applying = k;
+  g_cond_broadcast(&pipe->changed);
+  while (!(stream->cut_all && stream->parsed == stream->chunks->len))
+    g_cond_wait(&pipe->changed, &pipe->lock);
+  g_mutex_unlock(&pipe->lock);
+  whole = stream->whole;
+  for (guint i = 0; i < stream->chunks->len; i++)
+    whole = whole || !((LdifChunk *)g_ptr_array_index(stream->chunks, i))->plain;
+  if (!whole)
+    return apply_chunks(&stream->load, stream->chunks, error);
+  g_ptr_array_set_size(stream->chunks, 0);
+  return load_whole_file(&stream->load, error);
+}
+
+static gboolean
+load_streams(LdifPipeline *pipe, GError **error)
+{
+  guint threads = MAX(1u, (guint)g_get_num_processors());
+  GPtrArray *workers = start_threads("gpsim-ldif", threads, pipeline_worker, pipe);
+  gboolean ok = TRUE;
+
+  for (guint k = 0; ok && k < pipe->count; k++)
+    ok = workers->len > 0 ? pipeline_apply(pipe, k, error)
+                          : load_whole_file(&pipe->streams[k].load, error);
+  g_mutex_lock(&pipe->lock);
+  pipe->stop = TRUE;
+  g_cond_broadcast(&pipe->changed);
+  g_mutex_unlock(&pipe->lock);
+  join_threads(workers);
+  return ok;
+}
+
+static gboolean
+load_files(const char *const *paths, GpModel *model, GPtrArray *diags, gsize chunk_bytes,
+           GError **error)
+{
+  LdifPipeline pipe = { .count = g_strv_length((char **)paths), .chunk_bytes = chunk_bytes };
+  gboolean ok;
+
+  pipe.streams = g_new0(LdifStream, pipe.count);
+  for (guint k = 0; k < pipe.count; k++) {
+    LdifStream *stream = &pipe.streams[k];
+    stream->load = (LdifLoad){ .file = paths[k], .model = model, .diags = diags };
+    stream->fd = -1;
+    stream->chunks = chunk_list_new();
+  }
+  g_mutex_init(&pipe.lock);
+  g_cond_init(&pipe.changed);
+  ok = load_streams(&pipe, error);
+  for (guint k = 0; k < pipe.count; k++)
+    stream_clear(&pipe.streams[k]);
+  g_free(pipe.streams);
+  g_mutex_clear(&pipe.lock);
+  g_cond_clear(&pipe.changed);
+  return ok;
+}
+
+/* ------------------------------------------------------------------ public */
+
+gboolean
+gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
+                     GPtrArray *diags, gsize chunk_bytes, GError **error)
+{
+  LdifLoad ld = { .file = file != NULL ? file : "<memory>", .model = model, .diags = diags };
+
+  g_return_val_if_fail(data != NULL || len == 0, FALSE);
+  g_return_val_if_fail(model != NULL, FALSE);
+  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+  return load_decoded(&ld, data, len, chunk_bytes, error);
+}
+
+gboolean
+gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
+                       GPtrArray *diags, GError **error)
+{
+  return gp_ldif_load_chunked(data, len, file, model, diags, LDIF_CHUNK_BYTES, error);
+}
+
+gboolean
+gp_ldif_load_files_chunked(const char *const *paths, GpModel *model, GPtrArray *diags,
+                           gsize chunk_bytes, GError **error)
+{
+  g_return_val_if_fail(paths != NULL, FALSE);
+  g_return_val_if_fail(model != NULL, FALSE);
+  g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+  return load_files(paths, model, diags, MAX(chunk_bytes, 1), error);
+}
+
+gboolean
+gp_ldif_load_files(const char *const *paths, GpModel *model, GPtrArray *diags, GError **error)
+{
+  return gp_ldif_load_files_chunked(paths, model, diags, LDIF_CHUNK_BYTES, error);
+}
+
+gboolean
+gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error)
+{
+  const char *paths[] = { path, NULL };
+
+  g_return_val_if_fail(path != NULL, FALSE);
+  return gp_ldif_load_files(paths, model, diags, error);
 }

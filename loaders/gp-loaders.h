@@ -76,16 +76,23 @@ gboolean gp_gptini_load_from_data(const char *data, gsize len, const char *file,
 
 /* Reads an LDIF file (ldapsearch, ldbsearch, ldifde) into @model; several files
  * may be loaded into one model: objects are merged by DN.  A large file is
- * split and parsed on every processor (threads that end with the call); the
- * model and the findings are the same as a single pass gives.  A syntax error
- * leaves @model untouched. */
+ * read and parsed in chunks on every processor (threads that end with the
+ * call); the model and the findings are the same as a single pass gives.  A
+ * syntax error leaves @model untouched by that file. */
 gboolean gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *model,
                                 GPtrArray *diags, GError **error);
 gboolean gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, GError **error);
-/* gp_ldif_load_from_data() with the text cut into chunks of about @chunk_bytes
- * (4 MiB normally): for tests of the cuts. */
+/* Loads @paths (NULL-terminated) in order, as gp_ldif_load_file() on each
+ * would, stopping at the first that fails; the next file is read and parsed
+ * while one is applied to the model. */
+gboolean gp_ldif_load_files(const char *const *paths, GpModel *model, GPtrArray *diags,
+                            GError **error);
+/* The two above with text cut into chunks of about @chunk_bytes (4 MiB
+ * normally): for tests of the cuts. */
 gboolean gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
                               GPtrArray *diags, gsize chunk_bytes, GError **error);
+gboolean gp_ldif_load_files_chunked(const char *const *paths, GpModel *model, GPtrArray *diags,
+                                    gsize chunk_bytes, GError **error);
 
 /* ------------------------------------------------------------------- SYSVOL */
 
