@@ -1,12 +1,11 @@
 /* gp-limits.c - checking an input file before it is read, and finding one in a
  * folder the way Windows names it (see gp-loaders.h).
  *
- * Exports gp_check_input_file() and gp_dir_find_child().  Loaders read whole files into memory, so the
- * size of a file is checked with stat() before the first byte is read: an
- * enormous (or sparse) file is refused with its size and the limit, never
- * half-read.  The check also refuses what cannot be read safely at all: a
- * device never ends, and a FIFO or a symbolic link inside a folder given to
- * a loader would make it block or read outside that folder.
+ * Exports gp_check_input_file() and gp_dir_find_child().  Loaders read whole files into memory, so
+ * the size of a file is checked with stat() before the first byte is read: an enormous (or sparse)
+ * file is refused with its size and the limit, never half-read.  The check also refuses what cannot
+ * be read safely at all: a device never ends, and a FIFO or a symbolic link inside a folder given
+ * to a loader would make it block or read outside that folder.
  */
 #include "gp-loaders.h"
 
@@ -63,10 +62,15 @@ gp_check_input_file(const char *path, guint64 max_bytes, GpFileCheck flags, cons
 char *
 gp_dir_find_child(const char *dir, const char *name)
 {
-  g_autoptr(GDir) handle = g_dir_open(dir, 0, NULL);
+  g_autofree char *exact = g_build_filename(dir, name, NULL);
+  g_autoptr(GDir) handle = NULL;
+  GStatBuf st;
   const char *entry;
 
-  if (!handle)
+  /* One lstat() rather than a listing: most copies keep Windows' spelling. */
+  if (g_lstat(exact, &st) == 0)
+    return g_steal_pointer(&exact);
+  if (!(handle = g_dir_open(dir, 0, NULL)))
     return NULL;
   while ((entry = g_dir_read_name(handle)))
     if (g_ascii_strcasecmp(entry, name) == 0)

@@ -52,7 +52,9 @@ gboolean gp_check_input_file(const char *path, guint64 max_bytes, GpFileCheck fl
                              const char *hint, GError **error);
 
 /* Returns: (transfer full) (nullable): @dir/@name with @name matched
- * case-insensitively, as Windows paths are (SYSVOL copies, GPMC backups). */
+ * case-insensitively, as Windows paths are (SYSVOL copies, GPMC backups).
+ * An entry spelled exactly @name wins over others differing only by case
+ * (which a Windows folder cannot hold), and is found without listing @dir. */
 char *gp_dir_find_child(const char *dir, const char *name);
 
 /* ------------------------------------------------------- security templates */
@@ -87,8 +89,21 @@ gboolean gp_ldif_load_file(const char *path, GpModel *model, GPtrArray *diags, G
  * while one is applied to the model. */
 gboolean gp_ldif_load_files(const char *const *paths, GpModel *model, GPtrArray *diags,
                             GError **error);
-/* The two above with text cut into chunks of about @chunk_bytes (4 MiB
- * normally): for tests of the cuts. */
+/* How gp_ldif_load_files_with() reads. */
+typedef struct {
+  gsize chunk_bytes; /* text cut into chunks of about this much; 0: 4 MiB */
+  /* (nullable) read fully only the computers that answer to this name the
+   * way gp_computer_matches() tells; of the other computer records only the
+   * account name (objectSid, sAMAccountName) is read, and a note per file
+   * counts them.  That spares most of the load when one computer is asked
+   * about; findings about the other computers' attributes are not made. */
+  const char *only_computer;
+} GpLdifOptions;
+
+gboolean gp_ldif_load_files_with(const char *const *paths, const GpLdifOptions *options,
+                                 GpModel *model, GPtrArray *diags, GError **error);
+/* With text cut into chunks of about @chunk_bytes (4 MiB normally): for
+ * tests of the cuts. */
 gboolean gp_ldif_load_chunked(const char *data, gsize len, const char *file, GpModel *model,
                               GPtrArray *diags, gsize chunk_bytes, GError **error);
 gboolean gp_ldif_load_files_chunked(const char *const *paths, GpModel *model, GPtrArray *diags,
