@@ -270,9 +270,10 @@ load_source(const Source *source, GpCliData *data, GError **error)
 
 /* Every LDIF source, in one go: the next file is read while one is applied. */
 static gboolean
-load_ldif_sources(GArray *sources, GpCliData *data, GError **error)
+load_ldif_sources(const GpCliOptions *options, GArray *sources, GpCliData *data, GError **error)
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new();
+  GpLdifOptions ldif = { .only_computer = options->one_computer ? options->computer : NULL };
 
   for (guint i = 0; i < sources->len; i++) {
     const Source *source = &g_array_index(sources, Source, i);
@@ -280,20 +281,21 @@ load_ldif_sources(GArray *sources, GpCliData *data, GError **error)
       g_ptr_array_add(paths, (gpointer)source->path);
   }
   g_ptr_array_add(paths, NULL);
-  return gp_ldif_load_files((const char *const *)paths->pdata, data->model, data->diags, error);
+  return gp_ldif_load_files_with((const char *const *)paths->pdata, &ldif, data->model, data->diags,
+                                 error);
 }
 
 /* Loads in an order where each format can rely on the ones before: the
  * directory first, then files and reports that fill in GPOs, the RSoP, and the
  * gPLink CSV last because it corrects the link orders reports had to assume. */
 static gboolean
-load_sources(GArray *sources, GpCliData *data, GError **error)
+load_sources(const GpCliOptions *options, GArray *sources, GpCliData *data, GError **error)
 {
   static const GpInputKind order[]
       = { GP_INPUT_LDIF, GP_INPUT_SYSVOL,      GP_INPUT_BACKUP, GP_INPUT_GPREPORT,
           GP_INPUT_RSOP, GP_INPUT_INHERITANCE, GP_INPUT_INF };
 
-  if (!load_ldif_sources(sources, data, error))
+  if (!load_ldif_sources(options, sources, data, error))
     return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS(order); k++)
     for (guint i = 0; i < sources->len; i++) {
@@ -502,7 +504,7 @@ gp_cli_load(const GpCliOptions *options, GpCliData *data, GError **error)
   directory = has_directory_sources(sources);
   if (!directory && !options->local && sources->len == 0 && !load_bundled_lab(data, error))
     return FALSE;
-  if (!load_sources(sources, data, error))
+  if (!load_sources(options, sources, data, error))
     return FALSE;
   gp_model_complete(data->model);
   if (options->local && !load_local(options->local, data, error))

@@ -66,6 +66,9 @@ typedef struct {
   gboolean same_user;
   /* reports and labs: explain --trace (text format only) */
   gboolean trace;
+  /* explain: a large LDIF export is read for --computer only (set by the
+   * command, not an option; see gp_cli_load_data()) */
+  gboolean one_computer;
   /* token, can-impersonate */
   char **local_groups; /* (nullable) repeated --local-group SID|NAME */
   /* labs and the generator (gpsim lab ...) */

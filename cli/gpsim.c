@@ -355,11 +355,53 @@ load_with_progress(const GpCliOptions *options, GpCliData *data, GError **error)
   return loaded;
 }
 
+/* Large LDIF exports are read for one computer only (GpLdifOptions) when a
+ * command asks about one: below this, the whole load is quick anyway. */
+#define ONE_COMPUTER_MIN_LDIF_BYTES (32u << 20)
+
+static gboolean
+read_for_one_computer(const GpCliOptions *options)
+{
+  guint64 bytes = 0;
+
+  if (!options->one_computer || !options->computer)
+    return FALSE;
+  for (guint i = 0; options->ldif && options->ldif[i]; i++)
+    bytes += path_bytes(options->ldif[i], 0);
+  return bytes >= ONE_COMPUTER_MIN_LDIF_BYTES;
+}
+
+static gboolean
+has_computer(const GpCliData *data, const char *name)
+{
+  g_autoptr(GPtrArray) found = gp_model_find_computers(data->model, name);
+
+  return found->len > 0;
+}
+
+/* Loads for one computer when that is worth it (see GpCliOptions.one_computer);
+ * when the computer is not there, loads again in full, so that what follows
+ * (an error listing the computers, a new one placed with --ou) sees them all. */
+static gboolean
+load_for_command(const GpCliOptions *options, GpCliData *data, GError **error)
+{
+  GpCliOptions full = *options;
+
+  full.one_computer = read_for_one_computer(options);
+  if (!load_with_progress(&full, data, error))
+    return FALSE;
+  if (!full.one_computer || has_computer(data, options->computer))
+    return TRUE;
+  gp_cli_data_clear(data);
+  full.one_computer = FALSE;
+  return load_with_progress(&full, data, error);
+}
+
 int
 gp_cli_load_data(const GpCliOptions *options, GpCliData *data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean loaded = load_with_progress(options, data, &error);
+  gboolean loaded = load_for_command(options, data, &error);
 
   gp_cli_print_diags(data->diags);
   if (!loaded)
@@ -407,6 +449,7 @@ run_explain(GpCliOptions *options, char **positionals)
   (void)positionals;
   if (!check_explain_format(options)) /* reports and labs */
     return GP_EXIT_USAGE;
+  options->one_computer = options->computer != NULL;
   if ((status = gp_cli_load_data(options, &data)) != GP_EXIT_OK)
     return status;
   if (!options->computer && !data.standalone)

@@ -155,6 +155,8 @@ typedef enum {
   LDIF_CLASS_WMI_FILTER,
   LDIF_CLASS_SUBNET,
   LDIF_CLASS_SERVER,
+  /* a computer other than GpLdifOptions.only_computer: only its account's name is read */
+  LDIF_CLASS_OTHER_COMPUTER,
 } LdifClass;
 
 typedef struct {
@@ -182,6 +184,8 @@ typedef struct {
   LdifArena *arena;               /* the records */
   struct LdifNameTable *attr_ids; /* attribute names as written, with their ids */
   struct LdifDomainCache *domain; /* the last domain a principal was named after */
+  const char *only_computer;      /* (nullable) the one computer to keep (GpLdifOptions) */
+  guint *skipped_computers;       /* the other computer records, counted in stage 2 */
 } LdifLoad;
 
 /* principal_name() for a run of principals of one domain. */
@@ -1060,6 +1064,33 @@ record_classify(LdifRecord *rec)
   rec->cls = best->cls;
 }
 
+static const LdifAttr *record_attr(const LdifRecord *rec, LdifAttrId id);
+
+/* The text of the last value of @id, or NULL: no finding, unlike record_text(). */
+static const char *
+quiet_text(const LdifRecord *rec, LdifAttrId id)
+{
+  const LdifAttr *attr = record_attr(rec, id);
+
+  return attr && attr->text ? attr->value : NULL;
+}
+
+/* Whether the computer of @rec answers to @name, as gp_computer_matches() tells
+ * from the record's own names. */
+static gboolean
+record_names_computer(const LdifRecord *rec, const char *name)
+{
+  g_autofree char *first = NULL;
+  GpComputer view = { .dn = rec->dn };
+
+  view.cn = (char *)quiet_text(rec, LDIF_ATTR_CN);
+  if (view.cn == NULL)
+    view.cn = first = gp_dn_first_value(rec->dn);
+  view.sam_account_name = (char *)quiet_text(rec, LDIF_ATTR_SAM_ACCOUNT_NAME);
+  view.dns_host_name = (char *)quiet_text(rec, LDIF_ATTR_DNS_HOST_NAME);
+  return gp_computer_matches(&view, name);
+}
+
 static gboolean
 parse_group(const LdifLoad *ld, GPtrArray *group, GPtrArray *records, GError **error)
 {
@@ -1084,6 +1115,11 @@ parse_group(const LdifLoad *ld, GPtrArray *group, GPtrArray *records, GError **e
       return TRUE;
   }
   record_classify(rec);
+  if (ld->only_computer && rec->cls == LDIF_CLASS_COMPUTER
+      && !record_names_computer(rec, ld->only_computer)) {
+    rec->cls = LDIF_CLASS_OTHER_COMPUTER;
+    (*ld->skipped_computers)++;
+  }
   g_ptr_array_add(records, g_steal_pointer(&rec));
   return TRUE;
 }
@@ -1721,6 +1757,10 @@ apply_record(const LdifLoad *ld, const LdifRecord *rec)
     return apply_gpc(ld, rec);
   case LDIF_CLASS_COMPUTER:
     return apply_computer(ld, rec);
+  case LDIF_CLASS_OTHER_COMPUTER:
+    sid = record_sid(ld, rec);
+    add_principal(ld, rec, sid);
+    return TRUE;
   case LDIF_CLASS_CROSSREF:
     return apply_cross_ref(ld, rec);
   case LDIF_CLASS_GROUP:
@@ -1865,6 +1905,7 @@ typedef struct {
   LdifLoad load;     /* stage 2 state of this chunk: its names, arena and findings */
   LdifArena arena;
   GPtrArray *records; /* LdifRecord* in the arena */
+  guint skipped_computers;
   GError *split_error;
   GError *parse_error;
 } LdifChunk;
@@ -2072,6 +2113,7 @@ parse_chunk(const LdifLoad *ld, LdifChunk *chunk)
   chunk->arena.blocks = g_ptr_array_new_with_free_func(g_free);
   chunk->load.arena = &chunk->arena;
   chunk->records = g_ptr_array_new();
+  chunk->load.skipped_computers = &chunk->skipped_computers;
   split_groups(&chunk->load, chunk->text, chunk->len, chunk->first_line, chunk->at_start,
                chunk->records, &chunk->split_error, &chunk->parse_error);
 }
@@ -2136,6 +2178,22 @@ apply_all(LdifLoad *ld, GPtrArray *records)
   g_free(domain.prefix);
 }
 
+/* The computers read for their names only (GpLdifOptions.only_computer), said once a file. */
+static void
+note_skipped_computers(const LdifLoad *ld, GPtrArray *chunks)
+{
+  guint skipped = 0;
+
+  for (guint i = 0; i < chunks->len; i++)
+    skipped += ((const LdifChunk *)g_ptr_array_index(chunks, i))->skipped_computers;
+  if (skipped > 0)
+    gp_diag_add(ld->diags, GP_SEVERITY_NOTE, ld->file, 0,
+                "only the computer '%s' was asked for: %u other computer record%s read for "
+                "%s account name only",
+                ld->only_computer, skipped, skipped == 1 ? "" : "s",
+                skipped == 1 ? "its" : "their");
+}
+
 /* Stage 3 for parsed chunks, then frees them. */
 static gboolean
 apply_chunks(LdifLoad *ld, GPtrArray *chunks, GError **error)
@@ -2143,8 +2201,10 @@ apply_chunks(LdifLoad *ld, GPtrArray *chunks, GError **error)
   g_autoptr(GPtrArray) records = g_ptr_array_new();
   gboolean ok = gather_chunks(ld, chunks, records, error);
 
-  if (ok)
+  if (ok) {
     apply_all(ld, records);
+    note_skipped_computers(ld, chunks);
+  }
   g_ptr_array_set_size(chunks, 0);
   return ok;
 }
@@ -2492,16 +2552,20 @@ load_streams(LdifPipeline *pipe, GError **error)
 }
 
 static gboolean
-load_files(const char *const *paths, GpModel *model, GPtrArray *diags, gsize chunk_bytes,
+load_files(const char *const *paths, const GpLdifOptions *options, GpModel *model, GPtrArray *diags,
            GError **error)
 {
-  LdifPipeline pipe = { .count = g_strv_length((char **)paths), .chunk_bytes = chunk_bytes };
+  LdifPipeline pipe
+      = { .count = g_strv_length((char **)paths),
+          .chunk_bytes = options->chunk_bytes ? options->chunk_bytes : LDIF_CHUNK_BYTES };
   gboolean ok;
 
   pipe.streams = g_new0(LdifStream, pipe.count);
   for (guint k = 0; k < pipe.count; k++) {
     LdifStream *stream = &pipe.streams[k];
-    stream->load = (LdifLoad){ .file = paths[k], .model = model, .diags = diags };
+    stream->load = (LdifLoad){
+      .file = paths[k], .model = model, .diags = diags, .only_computer = options->only_computer
+    };
     stream->fd = -1;
     stream->chunks = chunk_list_new();
   }
@@ -2539,20 +2603,31 @@ gp_ldif_load_from_data(const char *data, gsize len, const char *file, GpModel *m
 }
 
 gboolean
-gp_ldif_load_files_chunked(const char *const *paths, GpModel *model, GPtrArray *diags,
-                           gsize chunk_bytes, GError **error)
+gp_ldif_load_files_with(const char *const *paths, const GpLdifOptions *options, GpModel *model,
+                        GPtrArray *diags, GError **error)
 {
+  static const GpLdifOptions defaults = { 0 };
+
   g_return_val_if_fail(paths != NULL, FALSE);
   g_return_val_if_fail(model != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
-  return load_files(paths, model, diags, MAX(chunk_bytes, 1), error);
+  return load_files(paths, options ? options : &defaults, model, diags, error);
+}
+
+gboolean
+gp_ldif_load_files_chunked(const char *const *paths, GpModel *model, GPtrArray *diags,
+                           gsize chunk_bytes, GError **error)
+{
+  GpLdifOptions options = { .chunk_bytes = MAX(chunk_bytes, 1) };
+
+  return gp_ldif_load_files_with(paths, &options, model, diags, error);
 }
 
 gboolean
 gp_ldif_load_files(const char *const *paths, GpModel *model, GPtrArray *diags, GError **error)
 {
-  return gp_ldif_load_files_chunked(paths, model, diags, LDIF_CHUNK_BYTES, error);
+  return gp_ldif_load_files_with(paths, NULL, model, diags, error);
 }
 
 gboolean

@@ -1013,6 +1013,20 @@ computer_matches(const GpComputer *computer, const char *name)
   return computer->dns_host_name && g_ascii_strcasecmp(computer->dns_host_name, name) == 0;
 }
 
+gboolean
+gp_computer_matches(const GpComputer *computer, const char *name)
+{
+  char buffer[KEY_BUFFER], other_buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL, *other_owned = NULL;
+
+  if (computer_matches(computer, name))
+    return TRUE;
+  if (!strchr(name, '=') || !computer->dn)
+    return FALSE;
+  return strcmp(dn_key(name, buffer, &owned), dn_key(computer->dn, other_buffer, &other_owned))
+         == 0;
+}
+
 /* A name that is a DN matches the computer filed under it: one index lookup,
  * rather than normalising every computer's DN. */
 GPtrArray *

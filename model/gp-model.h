@@ -153,7 +153,7 @@ typedef struct {
    * inheritance is unknown (taken as not blocking).  The output says so. */
   gboolean link_order_assumed;
   gboolean block_unknown;
-  char *file;       /* (nullable) */
+  char *file; /* (nullable) */
   guint line;
 } GpSom;
 
@@ -398,6 +398,8 @@ const GPtrArray *gp_model_computers(const GpModel *model);
 /* Matches cn, sAMAccountName (with or without '$'), dNSHostName or DN, any case.
  * Returns: (transfer container): the matching GpComputer*. */
 GPtrArray *gp_model_find_computers(const GpModel *model, const char *name);
+/* TRUE when @computer is one gp_model_find_computers() finds for @name. */
+gboolean gp_computer_matches(const GpComputer *computer, const char *name);
 /* Gives @computer the DN @new_dn (a move to another OU or container), keeping
  * the by-DN index right; its cn follows the new DN's first RDN.  Returns FALSE,
  * changing nothing, when another computer already has @new_dn. */

@@ -344,6 +344,67 @@ test_rsop_batches_match_explain(void)
   remove_tree(tmp);
 }
 
+/* Over 32 MiB of LDIF, explain reads only the computer asked for in full (the
+ * others for their account names): the answer is the one rsop gives, a note
+ * says what was skipped, and a name that is not there still gets the list of
+ * the computers there are. */
+static void
+test_explain_reads_one_computer(void)
+{
+  g_autofree char *tmp = temp_dir();
+  g_autofree char *lab = g_build_filename(tmp, "lab", NULL);
+  const char *generate_args[] = { "lab",       "generate", "--seed", "5",  "--computers", "40000",
+                                  "--ous",     "120",      "--gpos", "40", "--sites",     "2",
+                                  "--domains", "1",        "--out",  lab,  NULL };
+  g_autoptr(GPtrArray) data = NULL;
+  g_autoptr(GPtrArray) rsop_args = g_ptr_array_new();
+  g_autoptr(GPtrArray) miss_args = g_ptr_array_new();
+  g_auto(GpTestRun) made = { 0 };
+  g_auto(GpTestRun) rsop = { 0 };
+  g_auto(GpTestRun) miss = { 0 };
+  g_auto(GpTestRun) note = { 0 };
+  g_auto(GStrv) lines = NULL;
+
+  gp_test_run(&made, generate_args);
+  CU_ASSERT_EQUAL_FATAL(made.status, 0);
+  data = data_args(lab);
+  g_ptr_array_add(rsop_args, "rsop");
+  g_ptr_array_extend(rsop_args, data, NULL, NULL);
+  g_ptr_array_add(rsop_args, NULL);
+  gp_test_run(&rsop, (const char *const *)rsop_args->pdata);
+  CU_ASSERT_EQUAL_FATAL(rsop.status, 0);
+  lines = g_strsplit(rsop.out, "\n", -1);
+  CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 40000 + 1);
+  for (guint i = 0; i < 40000; i += 13331) {
+    g_autoptr(JsonNode) line = gp_test_json(lines[i]);
+    JsonObject *computer = json_object_get_object_member(json_node_get_object(line), "computer");
+    g_autofree char *expected = json_to_string(line, FALSE);
+    g_autofree char *got = explain_compact(data, gp_test_json_string(computer, "dn"));
+    GP_ASSERT_STR(got, expected);
+  }
+  g_ptr_array_add(miss_args, "explain");
+  g_ptr_array_extend(miss_args, data, NULL, NULL);
+  g_ptr_array_add(miss_args, "--computer");
+  g_ptr_array_add(miss_args, "WS-0000002");
+  g_ptr_array_add(miss_args, NULL);
+  gp_test_run(&note, (const char *const *)miss_args->pdata);
+  CU_ASSERT_EQUAL(note.status, 0);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(note.err, "note: only the computer 'WS-0000002' was asked for: 39999"));
+  g_ptr_array_set_size(miss_args, 0);
+  g_ptr_array_add(miss_args, "explain");
+  g_ptr_array_extend(miss_args, data, NULL, NULL);
+  g_ptr_array_add(miss_args, "--computer");
+  g_ptr_array_add(miss_args, "NO-SUCH-PC");
+  g_ptr_array_add(miss_args, NULL);
+  gp_test_run(&miss, (const char *const *)miss_args->pdata);
+  CU_ASSERT_EQUAL(miss.status, 1);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(miss.err, "no computer named 'NO-SUCH-PC' in the data; computers: "));
+  CU_ASSERT_PTR_NOT_NULL(strstr(miss.err, "and 39"));
+  remove_tree(tmp);
+}
+
 static void
 test_refuses_non_empty_out(void)
 {
@@ -393,8 +454,8 @@ static const GpTestCase cases[] = {
   GP_TEST(test_same_seed_same_bytes),       GP_TEST(test_other_seed_other_bytes),
   GP_TEST(test_counts_match_options),       GP_TEST(test_defaults_small_lab),
   GP_TEST(test_sysvol_encodings),           GP_TEST(test_loads_and_rsop_works),
-  GP_TEST(test_rsop_batches_match_explain), GP_TEST(test_refuses_non_empty_out),
-  GP_TEST(test_empty_out_and_bad_options),
+  GP_TEST(test_rsop_batches_match_explain), GP_TEST(test_explain_reads_one_computer),
+  GP_TEST(test_refuses_non_empty_out),      GP_TEST(test_empty_out_and_bad_options),
 };
 
 GP_TEST_MAIN("generate", cases)
