@@ -38,7 +38,9 @@ typedef struct {
   char *text;        /* unfolded, without line end; only a head when too_long */
   guint line;        /* first physical line */
   gboolean too_long; /* over LDIF_MAX_LINE: reported and skipped */
-  GString *buffer;   /* holds text; lines belong to the splitter's pool */
+  GString *buffer;   /* holds text when the line was folded; lines belong to the splitter's pool */
+  char *in_place;    /* (nullable) the line in the chunk's text, while it is not folded */
+  gsize in_place_len;
 } LdifLine;
 
 /* What an attribute name is to gpsim.  Each distinct name of a chunk is
@@ -323,9 +325,14 @@ typedef struct {
   gboolean after_blank;
 } LdifSplitter;
 
-/* Takes the next free line of the pool for a logical line starting at @lineno. */
+static void splitter_append(LdifSplitter *sp, const char *p, gsize len);
+
+/* Takes the next free line of the pool for a logical line starting at @lineno
+ * with the @len bytes at @p.  Most lines are not folded: they stay where they
+ * are in the text (which the load owns), ended in place by a NUL when closed,
+ * rather than copied. */
 static void
-splitter_open_line(LdifSplitter *sp, guint lineno)
+splitter_open_line(LdifSplitter *sp, guint lineno, char *p, gsize len)
 {
   LdifLine *line;
 
@@ -338,15 +345,30 @@ splitter_open_line(LdifSplitter *sp, guint lineno)
   g_string_truncate(line->buffer, 0);
   line->line = lineno;
   line->too_long = FALSE;
+  line->in_place = NULL;
   sp->open = line;
+  if (len <= LDIF_MAX_LINE) {
+    line->in_place = p;
+    line->in_place_len = len;
+  } else {
+    splitter_append(sp, p, len);
+  }
 }
 
 static void
 splitter_close_line(LdifSplitter *sp)
 {
-  if (sp->open == NULL)
+  LdifLine *line = sp->open;
+
+  if (line == NULL)
     return;
-  sp->open->text = sp->open->buffer->str;
+  if (line->in_place) {
+    /* Over its '\r' or '\n', or the NUL that ends the whole text. */
+    line->in_place[line->in_place_len] = '\0';
+    line->text = line->in_place;
+  } else {
+    line->text = line->buffer->str;
+  }
   g_ptr_array_add(sp->current, g_steal_pointer(&sp->open));
 }
 
@@ -364,6 +386,11 @@ splitter_append(LdifSplitter *sp, const char *p, gsize len)
 {
   GString *text = sp->open->buffer;
 
+  if (sp->open->in_place) {
+    /* A fold: the logical line is built in the buffer from now on. */
+    g_string_append_len(text, sp->open->in_place, (gssize)sp->open->in_place_len);
+    sp->open->in_place = NULL;
+  }
   if (sp->open->too_long)
     return;
   if (text->len + len > LDIF_MAX_LINE) {
@@ -399,7 +426,7 @@ splitter_continue(LdifSplitter *sp, const char *p, gsize len, guint lineno, GErr
 
 /* Feeds one physical line, without its line end. */
 static gboolean
-splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError **error)
+splitter_feed(LdifSplitter *sp, char *p, gsize len, guint lineno, GError **error)
 {
   /* A line of blanks only is taken as the blank line it looks like: a real fold
    * never leaves a continuation made of spaces alone. */
@@ -415,8 +442,7 @@ splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError *
   } else if (p[0] == '#') {
     sp->in_comment = TRUE;
   } else {
-    splitter_open_line(sp, lineno);
-    splitter_append(sp, p, len);
+    splitter_open_line(sp, lineno, p, len);
   }
   return TRUE;
 }
@@ -424,24 +450,26 @@ splitter_feed(LdifSplitter *sp, const char *p, gsize len, guint lineno, GError *
 /* Splits @len bytes of @text into groups of logical lines, one per record, and
  * parses each into @records.  @text starts at a record boundary: the file's
  * start (@at_start) or just after a blank line; its first line is number
- * @first_line.  Returns: FALSE with @split_error on a continuation line with
- * nothing to continue (that error wins, wherever it is), else with
- * @parse_error on the first record that cannot be parsed. */
+ * @first_line.  Lines are ended in place: @text is written to, up to and
+ * including @text[@len] (its line end, or the NUL that ends the whole text).
+ * Returns: FALSE with @split_error on a continuation line with nothing to
+ * continue (that error wins, wherever it is), else with @parse_error on the
+ * first record that cannot be parsed. */
 static gboolean
-split_groups(const LdifLoad *ld, const char *text, gsize len, guint first_line, gboolean at_start,
+split_groups(const LdifLoad *ld, char *text, gsize len, guint first_line, gboolean at_start,
              GPtrArray *records, GError **split_error, GError **parse_error)
 {
   LdifSplitter sp = { .file = ld->file, .ld = ld, .records = records, .after_blank = !at_start };
   g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func((GDestroyNotify)ldif_line_free);
   g_autoptr(GPtrArray) current = g_ptr_array_new();
-  const char *p = text, *end = text + len;
+  char *p = text, *end = text + len;
   guint lineno = first_line;
   gboolean ok = TRUE;
 
   sp.pool = pool;
   sp.current = current;
   while (ok && p < end) {
-    const char *nl = memchr(p, '\n', (gsize)(end - p));
+    char *nl = memchr(p, '\n', (gsize)(end - p));
     gsize line_len = nl != NULL ? (gsize)(nl - p) : (gsize)(end - p);
     gsize content = line_len;
 
@@ -1895,7 +1923,7 @@ apply_records(LdifLoad *ld, GPtrArray *records)
 #define LDIF_CHUNK_BYTES (4u << 20)
 
 typedef struct {
-  const char *text; /* starts a line after a blank one, or the file */
+  char *text; /* starts a line after a blank one, or the file; written to by stage 1 */
   gsize len;
   char *owned;       /* (nullable) the text, when the chunk holds its own copy */
   gboolean at_start; /* the file's first chunk */
@@ -1931,7 +1959,7 @@ chunk_list_new(void)
 }
 
 static LdifChunk *
-chunk_new(const char *text, gsize len, gboolean at_start)
+chunk_new(char *text, gsize len, gboolean at_start)
 {
   LdifChunk *chunk = g_new0(LdifChunk, 1);
 
@@ -1967,17 +1995,17 @@ next_boundary(const char *from, const char *end)
 
 /* Cuts @text into chunks of about @chunk_bytes.  Returns: (transfer full) LdifChunk*. */
 static GPtrArray *
-cut_chunks(const char *text, gsize len, gsize chunk_bytes)
+cut_chunks(char *text, gsize len, gsize chunk_bytes)
 {
   GPtrArray *chunks = chunk_list_new();
-  const char *p = text, *end = text + len;
+  char *p = text, *end = text + len;
 
   while (p < end) {
     gsize left = (gsize)(end - p);
-    const char *stop = left / 2 < chunk_bytes ? end : next_boundary(p + chunk_bytes, end);
+    gsize take = left / 2 < chunk_bytes ? left : (gsize)(next_boundary(p + chunk_bytes, end) - p);
 
-    g_ptr_array_add(chunks, chunk_new(p, (gsize)(stop - p), p == text));
-    p = stop;
+    g_ptr_array_add(chunks, chunk_new(p, take, p == text));
+    p += take;
   }
   return chunks;
 }
