@@ -1,7 +1,16 @@
 /* test_ldif.c - the LDIF loader (loaders/gp-ldif.c) through its public API. */
+#include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
 
 #include "gp-loaders.h"
 #include "gp-test.h"
@@ -1452,6 +1461,16 @@ chunk_sizes(void)
   return pick_sizes((ChunkSizes)CHUNK_SIZES(all_sizes), (ChunkSizes)CHUNK_SIZES(valgrind_sizes));
 }
 
+/* The blocks a whole export file is read in: under valgrind, where a read()
+ * a byte is slow, no blocks of 1 (the shorter texts have them). */
+static ChunkSizes
+file_sizes(void)
+{
+  static const gsize light[] = { 17, 4096 };
+
+  return pick_sizes((ChunkSizes)CHUNK_SIZES(all_sizes), (ChunkSizes)CHUNK_SIZES(light));
+}
+
 /* ------------------------------------------------------------ model dump */
 
 static void
@@ -1785,25 +1804,42 @@ record_outcome(GpModel *model, const GPtrArray *diags, const GError *error, Ldif
   outcome->model = g_strconcat(loaded, "-- completed\n", completed, NULL);
 }
 
-/* Loads @len bytes of @data as FILE_NAME into a new model that already holds
- * @before (nullable, loaded in one pass as "before.ldif"), cut into chunks of
- * @chunk_bytes, or by gp_ldif_load_from_data() when @chunk_bytes is 0. */
-static void
-load_outcome(const char *data, gsize len, const char *before, gsize chunk_bytes,
-             LdifOutcome *outcome)
+/* Returns: (transfer full): a new model holding @before (nullable), loaded in
+ * one pass as "before.ldif", with its findings in @diags. */
+static GpModel *
+model_with(const char *before, GPtrArray *diags)
 {
-  g_autoptr(GpModel) model = gp_model_new();
-  g_autoptr(GPtrArray) diags = gp_diag_list_new();
-  g_autoptr(GError) error = NULL;
+  GpModel *model = gp_model_new();
 
   if (before != NULL)
     CU_ASSERT_TRUE(
         gp_ldif_load_from_data(before, strlen(before), "before.ldif", model, diags, NULL));
+  return model;
+}
+
+/* Loads @len bytes of @data as @file into a new model that already holds
+ * @before (nullable, see model_with()), cut into chunks of @chunk_bytes, or by
+ * gp_ldif_load_from_data() when @chunk_bytes is 0. */
+static void
+load_named_outcome(const char *data, gsize len, const char *file, const char *before,
+                   gsize chunk_bytes, LdifOutcome *outcome)
+{
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = model_with(before, diags);
+  g_autoptr(GError) error = NULL;
+
   if (chunk_bytes == 0)
-    outcome->ok = gp_ldif_load_from_data(data, len, FILE_NAME, model, diags, &error);
+    outcome->ok = gp_ldif_load_from_data(data, len, file, model, diags, &error);
   else
-    outcome->ok = gp_ldif_load_chunked(data, len, FILE_NAME, model, diags, chunk_bytes, &error);
+    outcome->ok = gp_ldif_load_chunked(data, len, file, model, diags, chunk_bytes, &error);
   record_outcome(model, diags, error, outcome);
+}
+
+static void
+load_outcome(const char *data, gsize len, const char *before, gsize chunk_bytes,
+             LdifOutcome *outcome)
+{
+  load_named_outcome(data, len, FILE_NAME, before, chunk_bytes, outcome);
 }
 
 /* Returns: TRUE when @actual is @expected; else prints the first line that
@@ -1846,8 +1882,8 @@ same_outcome(const char *how, const LdifOutcome *outcome, const LdifOutcome *ref
 /* Loads @data in one pass into @reference, then cut at each of @sizes, and
  * checks every cut gives the same.  @before as load_outcome(). */
 static void
-check_chunked_sizes(const char *name, const char *data, gsize len, const char *before,
-                    ChunkSizes sizes, LdifOutcome *reference)
+check_memory_sizes(const char *name, const char *data, gsize len, const char *before,
+                   ChunkSizes sizes, LdifOutcome *reference)
 {
   load_outcome(data, len, before, 0, reference);
   for (gsize i = 0; i < sizes.n; i++) {
@@ -1856,6 +1892,87 @@ check_chunked_sizes(const char *name, const char *data, gsize len, const char *b
     load_outcome(data, len, before, sizes.sizes[i], &chunked);
     CU_ASSERT_TRUE(same_outcome(how, &chunked, reference));
   }
+}
+
+/* --------------------------------------------- files read as they parse
+ *
+ * gp_ldif_load_files() reads a file block by block, cuts each block at its
+ * last blank line and parses the pieces while it reads on; anything unusual
+ * (not a regular file, a BOM, bytes that are not plain UTF-8) is read again
+ * whole.  Whatever the blocks, a file must give what its bytes give to
+ * gp_ldif_load_from_data() under the file's path as name, since messages and
+ * locations name it.  Blocks of 1 and 2 bytes put a cut at every blank line,
+ * and make every read end inside a line. */
+
+/* Loads the file @path into a new model holding @before (nullable, see
+ * model_with()), read in blocks of @chunk_bytes by gp_ldif_load_files_chunked(),
+ * or by gp_ldif_load_file() when @chunk_bytes is 0. */
+static void
+load_file_outcome(const char *path, const char *before, gsize chunk_bytes, LdifOutcome *outcome)
+{
+  const char *paths[] = { path, NULL };
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GpModel) model = model_with(before, diags);
+  g_autoptr(GError) error = NULL;
+
+  if (chunk_bytes == 0)
+    outcome->ok = gp_ldif_load_file(path, model, diags, &error);
+  else
+    outcome->ok = gp_ldif_load_files_chunked(paths, model, diags, chunk_bytes, &error);
+  record_outcome(model, diags, error, outcome);
+}
+
+/* Checks that the file @path gives what @reference says, read in blocks of
+ * each of @sizes, then by gp_ldif_load_file().  @before as load_file_outcome(). */
+static void
+check_file_against(const char *name, const char *path, const char *before, ChunkSizes sizes,
+                   const LdifOutcome *reference)
+{
+  for (gsize i = 0; i <= sizes.n; i++) {
+    gsize size = i < sizes.n ? sizes.sizes[i] : 0;
+    g_autofree char *how
+        = size ? g_strdup_printf("%s, file read in blocks of %" G_GSIZE_FORMAT, name, size)
+               : g_strdup_printf("%s, gp_ldif_load_file()", name);
+    g_auto(LdifOutcome) outcome = { 0 };
+
+    load_file_outcome(path, before, size, &outcome);
+    CU_ASSERT_TRUE(same_outcome(how, &outcome, reference));
+  }
+}
+
+/* The file @path holds the @len bytes of @data: checks it gives what
+ * gp_ldif_load_from_data() gives them under its path (@reference). */
+static void
+check_file_sizes(const char *name, const char *path, const char *data, gsize len,
+                 const char *before, ChunkSizes sizes, LdifOutcome *reference)
+{
+  load_named_outcome(data, len, path, before, 0, reference);
+  check_file_against(name, path, before, sizes, reference);
+}
+
+/* check_file_sizes() on @data written to a temporary file. */
+static void
+check_text_file(const char *name, const char *data, gsize len, const char *before, ChunkSizes sizes,
+                LdifOutcome *reference)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autofree char *path = gp_test_tree_path(tree, FILE_NAME);
+
+  gp_test_tree_write(tree, FILE_NAME, data, (gssize)len);
+  check_file_sizes(name, path, data, len, before, sizes, reference);
+}
+
+/* @data in memory cut at each of @sizes, then as a file read in blocks of
+ * each of @sizes: all must give what one pass gives (@reference). */
+static void
+check_chunked_sizes(const char *name, const char *data, gsize len, const char *before,
+                    ChunkSizes sizes, LdifOutcome *reference)
+{
+  g_auto(LdifOutcome) from_file = { 0 };
+
+  check_memory_sizes(name, data, len, before, sizes, reference);
+  check_text_file(name, data, len, before, sizes, &from_file);
+  CU_ASSERT_EQUAL(from_file.ok, reference->ok);
 }
 
 static void
@@ -1898,30 +2015,6 @@ ldif_inputs(void)
   return paths;
 }
 
-/* gp_ldif_load_file() reads plain UTF-8 in place and hands other bytes to
- * gp_ldif_load_from_data(): either way, what the bytes give by
- * gp_ldif_load_from_data() under the same name. */
-static void
-check_load_file(const char *path, const char *data, gsize len)
-{
-  g_auto(LdifOutcome) reference = { 0 };
-  g_auto(LdifOutcome) outcome = { 0 };
-  g_autofree char *how = g_strdup_printf("%s, gp_ldif_load_file()", path);
-  g_autoptr(GpModel) model = gp_model_new();
-  g_autoptr(GPtrArray) diags = gp_diag_list_new();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GpModel) reference_model = gp_model_new();
-  g_autoptr(GPtrArray) reference_diags = gp_diag_list_new();
-  g_autoptr(GError) reference_error = NULL;
-
-  reference.ok
-      = gp_ldif_load_from_data(data, len, path, reference_model, reference_diags, &reference_error);
-  record_outcome(reference_model, reference_diags, reference_error, &reference);
-  outcome.ok = gp_ldif_load_file(path, model, diags, &error);
-  record_outcome(model, diags, error, &outcome);
-  CU_ASSERT_TRUE(same_outcome(how, &outcome, &reference));
-}
-
 static void
 test_chunked_files(void)
 {
@@ -1937,8 +2030,10 @@ test_chunked_files(void)
 
     if (data == NULL)
       continue;
-    check_chunked(paths->pdata[i], data, len, &reference);
-    check_load_file(paths->pdata[i], data, len);
+    check_memory_sizes(paths->pdata[i], data, len, NULL, chunk_sizes(), &reference);
+    /* The file itself, read in blocks, against its bytes under its path. */
+    ldif_outcome_clear(&reference);
+    check_file_sizes(paths->pdata[i], paths->pdata[i], data, len, NULL, file_sizes(), &reference);
     loaded += reference.ok;
     computers += reference.computers;
   }
@@ -2035,10 +2130,18 @@ test_chunked_every_prefix(void)
   static const gsize light[] = { 1 };
   ChunkSizes sizes = pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light));
 
+  /* As files too: under valgrind, where a load's threads and reads are
+   * slow, every fourth prefix and the whole text. */
+  guint file_every = gp_test_under_valgrind() ? 4 : 1;
+
   for (gsize cut = 0; cut <= len; cut++) {
     g_autofree char *name = g_strdup_printf("the first %" G_GSIZE_FORMAT " bytes", cut);
     g_auto(LdifOutcome) reference = { 0 };
-    check_chunked_sizes(name, truncation_source, cut, NULL, sizes, &reference);
+
+    if (cut % file_every == 0 || cut == len)
+      check_chunked_sizes(name, truncation_source, cut, NULL, sizes, &reference);
+    else
+      check_memory_sizes(name, truncation_source, cut, NULL, sizes, &reference);
   }
 }
 
@@ -2308,17 +2411,36 @@ insert_before_computer(const char *text, guint index, const char *insert, guint 
   return g_strdup_printf("%.*s%s%s", (int)(at - text), text, insert, at);
 }
 
+/* The blocks a large export is read from its file in: every size of the
+ * other texts, and blocks of many records.  Reads of 1 and 2 bytes take most
+ * of the time (a read() a byte): the export without errors has them, the
+ * others 5 and 17, which also end most reads inside a line and cut at nearly
+ * every blank line. */
+static const gsize large_file_sizes[] = { 1, 2, 5, 17, 64, 300, 4096, 65536 };
+static const gsize large_file_sizes_quick[] = { 5, 17, 300, 4096, 65536 };
+static const gsize large_file_sizes_light[] = { 17, 4096 };
+
 static void
-check_large(const char *name, const char *text, LdifOutcome *reference)
+check_large_sizes(const char *name, const char *text, ChunkSizes blocks, LdifOutcome *reference)
 {
   static const gsize full[] = { 64, 4096, 65536 };
   static const gsize light[] = { 4096 };
+  g_auto(LdifOutcome) from_file = { 0 };
 
   /* Chunks of 4096 bytes must be many, not one. */
   CU_ASSERT_TRUE(strlen(text) > 20 * 4096);
-  check_chunked_sizes(name, text, strlen(text), NULL,
-                      pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light)),
-                      reference);
+  check_memory_sizes(name, text, strlen(text), NULL,
+                     pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light)),
+                     reference);
+  check_text_file(name, text, strlen(text), NULL,
+                  pick_sizes(blocks, (ChunkSizes)CHUNK_SIZES(large_file_sizes_light)), &from_file);
+  CU_ASSERT_EQUAL(from_file.ok, reference->ok);
+}
+
+static void
+check_large(const char *name, const char *text, LdifOutcome *reference)
+{
+  check_large_sizes(name, text, (ChunkSizes)CHUNK_SIZES(large_file_sizes_quick), reference);
 }
 
 static guint
@@ -2340,7 +2462,8 @@ test_chunked_large_export(void)
   g_autofree char *last = g_strdup_printf("cn=\"PC%u\"", n - 1);
   g_autofree char *folded = g_strdup_printf("dns=\"pc%u.contoso.com\"", n - 1);
 
-  check_large("the large export", text, &reference);
+  check_large_sizes("the large export", text, (ChunkSizes)CHUNK_SIZES(large_file_sizes),
+                    &reference);
   CU_ASSERT_TRUE(reference.ok);
   CU_ASSERT_EQUAL(reference.computers, n);
   CU_ASSERT_EQUAL(count_lines_with(reference.diags, ": warning: "), warnings_before(n));
@@ -2385,6 +2508,693 @@ test_chunked_large_continuation_error(void)
   CU_ASSERT_PTR_NOT_NULL(reference.error ? strstr(reference.error, where) : NULL);
   CU_ASSERT_EQUAL(count_lines_with(reference.diags, ": warning: "), warnings_before(bad));
   CU_ASSERT_EQUAL(reference.computers, 0);
+}
+
+/* ---------------------------------------------- several files at once
+ *
+ * gp_ldif_load_files() reads and parses the next files while it applies one:
+ * the model, the findings and the error must be those of gp_ldif_load_file()
+ * on each file in turn, stopping at the first that fails. */
+
+/* What gp_ldif_load_file() on each of @paths in turn gives in one model,
+ * stopping at the first that fails: what gp_ldif_load_files() promises. */
+static void
+load_one_by_one(const char *const *paths, LdifOutcome *outcome)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GError) error = NULL;
+
+  outcome->ok = TRUE;
+  for (guint i = 0; outcome->ok && paths[i] != NULL; i++)
+    outcome->ok = gp_ldif_load_file(paths[i], model, diags, &error);
+  record_outcome(model, diags, error, outcome);
+}
+
+/* gp_ldif_load_files_chunked() with blocks of @chunk_bytes, or
+ * gp_ldif_load_files() when 0. */
+static void
+load_files_outcome(const char *const *paths, gsize chunk_bytes, LdifOutcome *outcome)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GError) error = NULL;
+
+  if (chunk_bytes == 0)
+    outcome->ok = gp_ldif_load_files(paths, model, diags, &error);
+  else
+    outcome->ok = gp_ldif_load_files_chunked(paths, model, diags, chunk_bytes, &error);
+  record_outcome(model, diags, error, outcome);
+}
+
+/* @paths (NULL-terminated) loaded together, in blocks of every size and by
+ * default, give what they give one by one (@reference). */
+static void
+check_several(const char *name, const char *const *paths, LdifOutcome *reference)
+{
+  /* Blocks of about a record and of many; the cuts themselves are checked
+   * above, file by file. */
+  static const gsize full[] = { 5, 17, 4096 };
+  static const gsize light[] = { 17 };
+  ChunkSizes sizes = pick_sizes((ChunkSizes)CHUNK_SIZES(full), (ChunkSizes)CHUNK_SIZES(light));
+
+  printf("\n  case: %s", name);
+  load_one_by_one(paths, reference);
+  for (gsize i = 0; i <= sizes.n; i++) {
+    gsize size = i < sizes.n ? sizes.sizes[i] : 0;
+    g_autofree char *how
+        = size ? g_strdup_printf("%s, files read in blocks of %" G_GSIZE_FORMAT, name, size)
+               : g_strdup_printf("%s, gp_ldif_load_files()", name);
+    g_auto(LdifOutcome) outcome = { 0 };
+
+    load_files_outcome(paths, size, &outcome);
+    CU_ASSERT_TRUE(same_outcome(how, &outcome, reference));
+  }
+}
+
+/* The text holds @needle (nullable outcome text). */
+static gboolean
+has(const char *text, const char *needle)
+{
+  return text != NULL && strstr(text, needle) != NULL;
+}
+
+/* Returns: (transfer full): an export of another domain, northwind.com, with
+ * @n computers (warnings as in large_export()), that also changes two
+ * objects of large_export(): the OU's options and the GPO's version. */
+static char *
+other_export(guint n)
+{
+  g_autofree char *computers = large_export(n);
+  g_autofree char *northwind = replace_all(computers, "contoso", "northwind");
+
+  return g_strconcat("dn: ou=SERVERS,dc=Contoso,dc=COM\nobjectClass: organizationalUnit\n"
+                     "gPOptions: 1\n\n"
+                     "dn: cn=" GUID_A ",cn=policies,cn=system,dc=contoso,dc=com\n"
+                     "objectClass: groupPolicyContainer\nversionNumber: 65537\n\n",
+                     northwind, NULL);
+}
+
+/* Returns: (transfer full): @text as UTF-16LE after a BOM, in @len bytes. */
+static char *
+utf16_with_bom(const char *text, gsize *len)
+{
+  gsize utf16_len = 0;
+  g_autofree char *utf16 = g_convert(text, -1, "UTF-16LE", "UTF-8", NULL, &utf16_len, NULL);
+  char *bytes = g_malloc(utf16_len + 2);
+
+  g_assert(utf16 != NULL);
+  bytes[0] = '\xff';
+  bytes[1] = '\xfe';
+  memcpy(bytes + 2, utf16, utf16_len);
+  *len = utf16_len + 2;
+  return bytes;
+}
+
+/* Returns: (transfer full): @text with the @len bytes of @insert put @count
+ * bytes into the dn line of computer PC@index; its length goes to @out_len. */
+static char *
+insert_in_computer(const char *text, guint index, gsize count, const char *insert, gsize len,
+                   gsize *out_len)
+{
+  g_autofree char *dn = g_strdup_printf("dn: CN=PC%u,", index);
+  const char *at = strstr(text, dn);
+  gsize head, total = strlen(text);
+  char *out;
+
+  g_assert(at != NULL);
+  head = (gsize)(at - text) + count;
+  out = g_malloc(total + len + 1);
+  memcpy(out, text, head);
+  memcpy(out + head, insert, len);
+  memcpy(out + head + len, text + head, total - head + 1);
+  *out_len = total + len;
+  return out;
+}
+
+/* The files of the cases below, in a temporary folder. */
+typedef struct {
+  GpTestTree *tree;
+  char *a;       /* contoso: many chunks, a warning every 97 computers */
+  char *b;       /* northwind, and changes to two objects of a */
+  char *b_error; /* b with a syntax error near its end */
+  char *b_utf16; /* b as UTF-16LE with a BOM: read whole */
+  char *b_nul;   /* b with a NUL near its end: an encoding error */
+  char *c;       /* fabrikam, a lab fixture */
+  char *missing;
+  char *folder;
+  guint a_computers, b_computers;
+} SeveralFiles;
+
+static void
+several_files_clear(SeveralFiles *files)
+{
+  g_clear_pointer(&files->tree, gp_test_tree_free);
+  g_free(files->a);
+  g_free(files->b);
+  g_free(files->b_error);
+  g_free(files->b_utf16);
+  g_free(files->b_nul);
+  g_free(files->c);
+  g_free(files->missing);
+  g_free(files->folder);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(SeveralFiles, several_files_clear)
+
+/* Writes @len bytes of @data as @name in the folder.  Returns: (transfer full) its path. */
+static char *
+several_write(const SeveralFiles *files, const char *name, const char *data, gsize len)
+{
+  gp_test_tree_write(files->tree, name, data, (gssize)len);
+  return gp_test_tree_path(files->tree, name);
+}
+
+static void
+several_files_init(SeveralFiles *files)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *b_error = NULL;
+  g_autofree char *b_utf16 = NULL;
+  g_autofree char *b_nul = NULL;
+  gsize utf16_len = 0, nul_len = 0;
+  guint line = 0;
+
+  files->a_computers = gp_test_under_valgrind() ? 60 : 200;
+  files->b_computers = gp_test_under_valgrind() ? 40 : 120;
+  files->tree = gp_test_tree_new();
+  a = large_export(files->a_computers);
+  b = other_export(files->b_computers);
+  b_error = insert_before_computer(b, files->b_computers - 5, "dn: OU=Bad\nbroken\n\n", &line);
+  b_utf16 = utf16_with_bom(b, &utf16_len);
+  b_nul = insert_in_computer(b, files->b_computers - 5, 4, "", 1, &nul_len);
+  files->a = several_write(files, "a.ldif", a, strlen(a));
+  files->b = several_write(files, "b.ldif", b, strlen(b));
+  files->b_error = several_write(files, "b-error.ldif", b_error, strlen(b_error));
+  files->b_utf16 = several_write(files, "b-utf16.ldif", b_utf16, utf16_len);
+  files->b_nul = several_write(files, "b-nul.ldif", b_nul, nul_len);
+  files->c = gp_test_fixture("labs/fabrikam/fabrikam.ldif");
+  files->missing = gp_test_tree_path(files->tree, "missing.ldif");
+  gp_test_tree_mkdir(files->tree, "folder.ldif");
+  files->folder = gp_test_tree_path(files->tree, "folder.ldif");
+}
+
+/* Counts the warnings located in @path among formatted findings. */
+static guint
+warnings_in(const char *diags, const char *path)
+{
+  g_autofree char *needle = g_strconcat(path, ":", NULL);
+  g_auto(GStrv) lines = g_strsplit(diags ? diags : "", "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix(lines[i], needle) && strstr(lines[i], ": warning: ") != NULL;
+  return n;
+}
+
+/* Three good files: b merges into a's objects, c is another forest. */
+static void
+test_files_several(void)
+{
+  g_auto(SeveralFiles) files = { 0 };
+  g_auto(LdifOutcome) reference = { 0 };
+
+  several_files_init(&files);
+  {
+    const char *paths[] = { files.a, files.b, files.c, NULL };
+    check_several("a, b and c", paths, &reference);
+  }
+  /* The one-by-one load did load all three, b over a. */
+  CU_ASSERT_TRUE(reference.ok);
+  CU_ASSERT_EQUAL(warnings_in(reference.diags, files.a), warnings_before(files.a_computers));
+  CU_ASSERT_EQUAL(warnings_in(reference.diags, files.b), warnings_before(files.b_computers));
+  assert_dump_has(&reference, "DC=northwind,DC=com");
+  assert_dump_has(&reference, "DC=fabrikam,DC=com");
+  assert_dump_has(&reference, "version=65537");
+}
+
+/* A file that fails stops the load: the files before it stay applied, it
+ * and the files after it are not, and the findings are those of the files
+ * before it and of its text before the error. */
+static void
+test_files_several_failing(void)
+{
+  g_auto(SeveralFiles) files = { 0 };
+
+  several_files_init(&files);
+  {
+    const char *paths[] = { files.a, files.b_error, files.c, NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+    g_autofree char *where = g_strconcat(": ", files.b_error, ":", NULL);
+
+    check_several("b has a syntax error", paths, &reference);
+    CU_ASSERT_FALSE(reference.ok);
+    CU_ASSERT_TRUE(has(reference.error, where) && has(reference.error, "line 'broken'"));
+    CU_ASSERT_EQUAL(warnings_in(reference.diags, files.a), warnings_before(files.a_computers));
+    CU_ASSERT_EQUAL(warnings_in(reference.diags, files.b_error),
+                    warnings_before(files.b_computers - 5));
+    CU_ASSERT_EQUAL(reference.computers, files.a_computers);
+    CU_ASSERT_FALSE(has(reference.model, "northwind") || has(reference.model, "fabrikam"));
+  }
+  {
+    const char *paths[] = { files.a, files.b_nul, files.c, NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+
+    check_several("b has a NUL", paths, &reference);
+    CU_ASSERT_FALSE(reference.ok);
+    CU_ASSERT_TRUE(has(reference.error, files.b_nul));
+    CU_ASSERT_EQUAL(reference.computers, files.a_computers);
+  }
+  {
+    const char *paths[] = { files.a, files.b, files.missing, NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+
+    check_several("c is missing", paths, &reference);
+    CU_ASSERT_FALSE(reference.ok);
+    CU_ASSERT_TRUE(has(reference.error, files.missing));
+    CU_ASSERT_EQUAL(reference.computers, files.a_computers + files.b_computers);
+  }
+}
+
+/* Returns: (transfer full): the error message of gp_ldif_load_file() on
+ * @path alone, into a new model. */
+static char *
+load_file_error(const char *path)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GError) error = NULL;
+
+  CU_ASSERT_FALSE(gp_ldif_load_file(path, model, NULL, &error));
+  return error ? g_strdup(error->message) : NULL;
+}
+
+/* What the whole-file path (g_file_get_contents()) says of a path it cannot
+ * read, as gp_ldif_load_file() always said it; nothing is loaded. */
+static void
+unreadable_outcome(const char *path, LdifOutcome *outcome)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GError) io = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  CU_ASSERT_FALSE(g_file_get_contents(path, &contents, NULL, &io));
+  if (io != NULL)
+    gp_set_load_error(&error, GP_LOAD_ERROR_IO, path, 0, "cannot read the LDIF file: %s",
+                      io->message);
+  outcome->ok = FALSE;
+  record_outcome(model, diags, error, outcome);
+}
+
+/* The first file missing: its error, in the words gp_ldif_load_file() has
+ * on it alone, which are those of the whole-file path. */
+static void
+test_files_several_first_missing(void)
+{
+  g_auto(SeveralFiles) files = { 0 };
+  g_auto(LdifOutcome) reference = { 0 };
+  g_auto(LdifOutcome) whole = { 0 };
+  g_autofree char *alone = NULL;
+
+  several_files_init(&files);
+  alone = load_file_error(files.missing);
+  unreadable_outcome(files.missing, &whole);
+  {
+    const char *paths[] = { files.missing, files.b, files.c, NULL };
+    check_several("a is missing", paths, &reference);
+  }
+  CU_ASSERT_FALSE(reference.ok);
+  CU_ASSERT_TRUE(alone != NULL && reference.error != NULL
+                 && g_str_has_suffix(reference.error, alone));
+  GP_ASSERT_STR(reference.error, whole.error);
+  GP_ASSERT_STR(reference.diags, "");
+  CU_ASSERT_FALSE(has(reference.model, "northwind") || has(reference.model, "fabrikam"));
+}
+
+/* Files read whole (UTF-16) between streamed ones, the same file twice, a
+ * folder last, no file at all. */
+static void
+test_files_several_mixed(void)
+{
+  g_auto(SeveralFiles) files = { 0 };
+
+  several_files_init(&files);
+  {
+    const char *paths[] = { files.a, files.b_utf16, files.c, files.b_utf16, files.a, NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+
+    check_several("UTF-16 between plain files", paths, &reference);
+    CU_ASSERT_TRUE(reference.ok);
+    CU_ASSERT_EQUAL(warnings_in(reference.diags, files.b_utf16),
+                    2 * warnings_before(files.b_computers));
+    assert_dump_has(&reference, "DC=northwind,DC=com");
+  }
+  {
+    const char *paths[] = { files.b, files.b, files.folder, NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+
+    check_several("b twice, then a folder", paths, &reference);
+    CU_ASSERT_FALSE(reference.ok);
+    CU_ASSERT_TRUE(has(reference.error, files.folder));
+    CU_ASSERT_EQUAL(warnings_in(reference.diags, files.b), 2 * warnings_before(files.b_computers));
+  }
+  {
+    const char *paths[] = { NULL };
+    g_auto(LdifOutcome) reference = { 0 };
+    g_autoptr(GpModel) empty = gp_model_new();
+    g_autofree char *dump = dump_model(empty);
+
+    check_several("no file", paths, &reference);
+    CU_ASSERT_TRUE(reference.ok);
+    CU_ASSERT_TRUE(g_str_has_prefix(reference.model, dump));
+  }
+}
+
+/* ---------------------------------------------------- files read whole */
+
+/* Checks @len bytes of @data as a file read in blocks of every size, against
+ * gp_ldif_load_from_data(): @reference is cleared first. */
+static void
+check_whole(const char *name, const char *data, gsize len, LdifOutcome *reference)
+{
+  printf("\n  case: %s", name);
+  ldif_outcome_clear(reference);
+  check_text_file(name, data, len, NULL, chunk_sizes(), reference);
+}
+
+/* Each content that sends a file to the whole-file path, and plain UTF-8
+ * beyond ASCII that does not, read in blocks of every size: what
+ * gp_ldif_load_from_data() gives the bytes.  The surprises come late in a
+ * text of many blocks, once the blocks before are parsed. */
+static void
+test_files_fallback_contents(void)
+{
+  guint n = gp_test_under_valgrind() ? 40 : 150, late = n - n / 5;
+  g_autofree char *text = large_export(n);
+  gsize utf16_len = 0, nul_len = 0, end_len = 0, cp1252_len = 0;
+  g_autofree char *utf16 = utf16_with_bom(text, &utf16_len);
+  g_autofree char *utf16be = g_convert(text, -1, "UTF-16BE", "UTF-8", NULL, NULL, NULL);
+  g_autofree char *utf8_bom = g_strconcat("\xef\xbb\xbf", text, NULL);
+  g_autofree char *late_bom = g_strconcat("\n\xef\xbb\xbf", text, NULL);
+  g_autofree char *nul = insert_in_computer(text, late, 4, "", 1, &nul_len);
+  g_autofree char *nul_at_end = insert_in_computer(text, n - 1, 0, "", 1, &end_len);
+  g_autofree char *cp1252 = insert_in_computer(text, late, 7, "Caf\xe9 ", 5, &cp1252_len);
+  g_autofree char *cut_char = g_strconcat(text, "\xc3", NULL);
+  g_autofree char *accents = replace_all(text, "Windows 11",
+                                         "Windows 11 \xc3\xa9"
+                                         "dition \xe2\x82\xac \xf0\x9f\x98\x80");
+  g_auto(LdifOutcome) reference = { 0 };
+  gsize text_len = strlen(text);
+
+  CU_ASSERT_PTR_NOT_NULL_FATAL(utf16be);
+  check_whole("UTF-16LE with BOM", utf16, utf16_len, &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  CU_ASSERT_EQUAL(reference.computers, n);
+  {
+    /* FE FF then the UTF-16BE text. */
+    g_autofree char *be = g_malloc(2 * text_len + 2);
+    memcpy(be, "\xfe\xff", 2);
+    memcpy(be + 2, utf16be, 2 * text_len);
+    check_whole("UTF-16BE with BOM", be, 2 * text_len + 2, &reference);
+  }
+  {
+    /* Without a BOM, UTF-16 has no blank line to cut a block at: the whole
+     * file is read, a byte at a time with blocks of 1, before it is found
+     * not to be UTF-8; a small text keeps that short. */
+    gsize be_len = 0, le_len = 0;
+    g_autofree char *be
+        = g_convert(truncation_source, -1, "UTF-16BE", "UTF-8", NULL, &be_len, NULL);
+    g_autofree char *le
+        = g_convert(truncation_source, -1, "UTF-16LE", "UTF-8", NULL, &le_len, NULL);
+    check_whole("UTF-16BE without BOM", be, be_len, &reference);
+    check_whole("UTF-16LE without BOM", le, le_len, &reference);
+    CU_ASSERT_TRUE(reference.ok);
+  }
+  check_whole("UTF-8 with BOM", utf8_bom, strlen(utf8_bom), &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  CU_ASSERT_EQUAL(reference.computers, n);
+  /* Not a BOM: a character of the second line, in a later block. */
+  check_whole("a BOM after a blank line", late_bom, strlen(late_bom), &reference);
+  check_whole("a NUL in the middle", nul, nul_len, &reference);
+  CU_ASSERT_FALSE(reference.ok);
+  check_whole("a NUL in the last record", nul_at_end, end_len, &reference);
+  CU_ASSERT_FALSE(reference.ok);
+  check_whole("Windows-1252 late in the text", cp1252, cp1252_len, &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  CU_ASSERT_EQUAL(reference.computers, n);
+  assert_dump_has(&reference, "Caf\\303\\251 ");
+  check_whole("a UTF-8 character cut at the end", cut_char, strlen(cut_char), &reference);
+  /* Read in blocks: reads of 1 and 2 bytes end inside its characters. */
+  check_whole("UTF-8 beyond ASCII", accents, strlen(accents), &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  assert_dump_has(&reference, "dition");
+  check_whole("an empty file", "", 0, &reference);
+  CU_ASSERT_TRUE(reference.ok);
+}
+
+/* Paths that are not regular files: the same error as ever, whatever the
+ * blocks; a symbolic link to a file reads the file. */
+static void
+test_files_fallback_paths(void)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  static const char *const unreadable[] = { "missing.ldif", "folder.ldif", "dangling.ldif" };
+  g_autofree char *link = gp_test_tree_path(tree, "link.ldif");
+  g_auto(LdifOutcome) reference = { 0 };
+
+  gp_test_tree_mkdir(tree, "folder.ldif");
+  gp_test_tree_write(tree, "target.ldif", truncation_source, -1);
+  gp_test_tree_symlink(tree, "target.ldif", "link.ldif");
+  gp_test_tree_symlink(tree, "nowhere.ldif", "dangling.ldif");
+  for (gsize i = 0; i < G_N_ELEMENTS(unreadable); i++) {
+    g_autofree char *path = gp_test_tree_path(tree, unreadable[i]);
+    g_auto(LdifOutcome) expected = { 0 };
+
+    printf("\n  case: %s", unreadable[i]);
+    unreadable_outcome(path, &expected);
+    CU_ASSERT_TRUE(has(expected.error, path));
+    check_file_against(unreadable[i], path, NULL, chunk_sizes(), &expected);
+  }
+  check_file_sizes("a symbolic link", link, truncation_source, strlen(truncation_source), NULL,
+                   chunk_sizes(), &reference);
+  CU_ASSERT_TRUE(reference.ok);
+}
+
+/* ------------------------------------------------------ FIFOs and pipes */
+
+/* Writes a text to a FIFO or a pipe once, as a program writing to it would. */
+typedef struct {
+  const char *fifo; /* (nullable) a FIFO, opened once a reader has it open */
+  int fd;           /* without @fifo: the write end of a pipe */
+  int read_end;     /* and its read end, closed once the load returned */
+  const char *data;
+  gsize len;
+  gint done; /* (atomic) the load returned */
+} PipeWriter;
+
+/* Opens the FIFO for writing once a reader has it open; -1 when the load
+ * returned first.  Never blocks, so that the test cannot hang. */
+static int
+fifo_open_writer(PipeWriter *writer)
+{
+  while (!g_atomic_int_get(&writer->done)) {
+    int fd = open(writer->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      fcntl(fd, F_SETFL, 0);
+      return fd;
+    }
+    g_usleep(1000);
+  }
+  return -1;
+}
+
+static gpointer
+pipe_write(gpointer data)
+{
+  PipeWriter *writer = data;
+  sigset_t pipe_signal;
+  gsize written = 0;
+  int fd;
+
+  /* A reader that closes early gives EPIPE, not a SIGPIPE ending the test. */
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, NULL);
+  fd = writer->fifo ? fifo_open_writer(writer) : writer->fd;
+  if (fd < 0)
+    return NULL;
+  while (written < writer->len) {
+    ssize_t n = write(fd, writer->data + written, writer->len - written);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    written += (gsize)n;
+  }
+  close(fd);
+  /* A loader that opens the FIFO again would wait for a writer forever: it
+   * gets one that writes nothing, and the comparison shows what it lost. */
+  while (writer->fifo && (fd = fifo_open_writer(writer)) >= 0) {
+    close(fd);
+    g_usleep(1000);
+  }
+  return NULL;
+}
+
+/* Loads @path (a FIFO, or the read end of @writer's pipe) in blocks of
+ * @chunk_bytes while a thread writes @text to it, and checks the outcome is
+ * what gp_ldif_load_from_data() gives @text under that name. */
+static void
+check_pipe_load(const char *how, const char *path, PipeWriter *writer, const char *text,
+                gsize chunk_bytes)
+{
+  g_auto(LdifOutcome) reference = { 0 };
+  g_auto(LdifOutcome) outcome = { 0 };
+  GThread *thread;
+
+  load_named_outcome(text, strlen(text), path, NULL, 0, &reference);
+  CU_ASSERT_TRUE(reference.ok);
+  writer->data = text;
+  writer->len = strlen(text);
+  thread = g_thread_new("pipe-writer", pipe_write, writer);
+  load_file_outcome(path, NULL, chunk_bytes, &outcome);
+  g_atomic_int_set(&writer->done, 1);
+  if (writer->fifo == NULL)
+    close(writer->read_end); /* a writer still blocked gets EPIPE */
+  g_thread_join(thread);
+  CU_ASSERT_TRUE(same_outcome(how, &outcome, &reference));
+}
+
+/* Starts counting how many times @path is closed after an open to read.
+ * Returns: what count_read_closes() takes, -1 where it cannot count. */
+static int
+watch_read_closes(const char *path)
+{
+#ifdef __linux__
+  /* Opens and writers' closes are watched too: they separate the read
+   * closes, which inotify would merge when one follows another. */
+  int watch = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+  if (watch >= 0
+      && inotify_add_watch(watch, path, IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE) < 0) {
+    close(watch);
+    watch = -1;
+  }
+  return watch;
+#else
+  (void)path;
+  return -1;
+#endif
+}
+
+/* Returns: how many opens to read were closed since watch_read_closes();
+ * stops watching. */
+static guint
+count_read_closes(int watch)
+{
+  guint count = 0;
+#ifdef __linux__
+  char events[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  ssize_t len;
+
+  while ((len = read(watch, events, sizeof events)) > 0) {
+    for (char *p = events; p < events + len;) {
+      const struct inotify_event *event = (const struct inotify_event *)p;
+      count += (event->mask & IN_CLOSE_NOWRITE) != 0;
+      p += sizeof *event + event->len;
+    }
+  }
+  close(watch);
+#else
+  (void)watch;
+#endif
+  return count;
+}
+
+/* The texts a FIFO or a pipe carries: one that a pipe holds whole, so that
+ * the writer is gone before the loader reads (echo ... > fifo), and one of
+ * more than a pipe holds, so that the writer waits for reads. */
+static void
+pipe_texts(char **small, char **large)
+{
+  *small = g_strdup(truncation_source);
+  *large = large_export(400);
+  CU_ASSERT_TRUE(strlen(*large) > 65536);
+}
+
+static const gsize pipe_sizes[] = { 0, 17, 4096 };
+
+static char *
+pipe_how(const char *what, const char *text_name, gsize size)
+{
+  return size ? g_strdup_printf("%s, %s text, read in blocks of %" G_GSIZE_FORMAT, what, text_name,
+                                size)
+              : g_strdup_printf("%s, %s text, gp_ldif_load_file()", what, text_name);
+}
+
+/* A FIFO (mkfifo; a program writes to it once) is opened once and read
+ * whole. */
+static void
+test_files_fifo(void)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autofree char *path = gp_test_tree_path(tree, "fifo.ldif");
+  g_autofree char *small = NULL;
+  g_autofree char *large = NULL;
+
+  pipe_texts(&small, &large);
+  for (gsize i = 0; i < 2 * G_N_ELEMENTS(pipe_sizes); i++) {
+    gsize size = pipe_sizes[i % G_N_ELEMENTS(pipe_sizes)];
+    gboolean is_small = i < G_N_ELEMENTS(pipe_sizes);
+    g_autofree char *how = pipe_how("a FIFO", is_small ? "a small" : "a large", size);
+    PipeWriter writer = { .fifo = path };
+    int watch;
+
+    CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+    watch = watch_read_closes(path);
+    check_pipe_load(how, path, &writer, is_small ? small : large, size);
+    /* A FIFO is read once: what an open leaves unread is dropped when it
+     * closes, and the next open waits for another writer.  Whether the text
+     * is lost depends on when the writer closes; a second open is wrong
+     * whenever it closes, so the opens are counted too. */
+    if (watch >= 0) {
+      guint opens = count_read_closes(watch);
+      if (opens != 1)
+        printf("\n%s: the FIFO was opened %u times to read", how, opens);
+      CU_ASSERT_EQUAL(opens, 1);
+    }
+    CU_ASSERT_EQUAL(g_unlink(path), 0);
+  }
+}
+
+/* The read end of a pipe named /dev/fd/N, as bash's <(command) gives it. */
+static void
+test_files_pipe(void)
+{
+  g_autofree char *small = NULL;
+  g_autofree char *large = NULL;
+
+  if (!g_file_test("/dev/fd", G_FILE_TEST_IS_DIR)) {
+    gp_test_skip("no /dev/fd");
+    return;
+  }
+  pipe_texts(&small, &large);
+  for (gsize i = 0; i < 2 * G_N_ELEMENTS(pipe_sizes); i++) {
+    gsize size = pipe_sizes[i % G_N_ELEMENTS(pipe_sizes)];
+    gboolean is_small = i < G_N_ELEMENTS(pipe_sizes);
+    g_autofree char *how = pipe_how("a pipe", is_small ? "a small" : "a large", size);
+    int fds[2];
+    g_autofree char *path = NULL;
+    PipeWriter writer = { 0 };
+
+    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+    path = g_strdup_printf("/dev/fd/%d", fds[0]);
+    writer.read_end = fds[0];
+    writer.fd = fds[1];
+    check_pipe_load(how, path, &writer, is_small ? small : large, size);
+  }
 }
 
 static const GpTestCase cases[] = {
@@ -2440,6 +3250,14 @@ static const GpTestCase cases[] = {
   GP_TEST(test_chunked_large_export),
   GP_TEST(test_chunked_large_late_error),
   GP_TEST(test_chunked_large_continuation_error),
+  GP_TEST(test_files_several),
+  GP_TEST(test_files_several_failing),
+  GP_TEST(test_files_several_first_missing),
+  GP_TEST(test_files_several_mixed),
+  GP_TEST(test_files_fallback_contents),
+  GP_TEST(test_files_fallback_paths),
+  GP_TEST(test_files_fifo),
+  GP_TEST(test_files_pipe),
 };
 
 GP_TEST_MAIN("ldif", cases)
