@@ -2291,30 +2291,38 @@ load_decoded(LdifLoad *ld, const char *data, gsize len, gsize chunk_bytes, GErro
   return load_chunks(ld, &text, strlen(text), MAX(chunk_bytes, 1), FALSE, &plain, error);
 }
 
-/* The whole file read at once: UTF-8 without a BOM or a NUL, the usual
- * export, is parsed in place, anything else decoded first. */
+/* A whole file's @len bytes (owned, NUL-terminated): UTF-8 without a BOM or
+ * a NUL, the usual export, is parsed in place, anything else decoded first. */
+static gboolean
+load_contents(LdifLoad *ld, char **contents, gsize len, GError **error)
+{
+  gboolean plain = FALSE;
+  gboolean loaded;
+
+  if (len == 0)
+    return TRUE;
+  if (!has_bom(*contents, len)) {
+    loaded = load_chunks(ld, contents, len, LDIF_CHUNK_BYTES, TRUE, &plain, error);
+    if (plain)
+      return loaded;
+  }
+  return load_decoded(ld, *contents, len, LDIF_CHUNK_BYTES, error);
+}
+
+/* The whole file read at once. */
 static gboolean
 load_whole_file(LdifLoad *ld, GError **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
   gsize len = 0;
-  gboolean plain = FALSE;
-  gboolean loaded;
 
   if (!g_file_get_contents(ld->file, &contents, &len, &local)) {
     gp_set_load_error(error, GP_LOAD_ERROR_IO, ld->file, 0, "cannot read the LDIF file: %s",
                       local->message);
     return FALSE;
   }
-  if (len == 0)
-    return TRUE;
-  if (!has_bom(contents, len)) {
-    loaded = load_chunks(ld, &contents, len, LDIF_CHUNK_BYTES, TRUE, &plain, error);
-    if (plain)
-      return loaded;
-  }
-  return load_decoded(ld, contents, len, LDIF_CHUNK_BYTES, error);
+  return load_contents(ld, &contents, len, error);
 }
 
 /* ---------------------------------------------------- files read as they parse
@@ -2343,6 +2351,9 @@ typedef struct {
   guint64 cut_bytes;
   GPtrArray *chunks; /* LdifChunk*, file order */
   guint parsed;      /* chunks whose stage 2 is done */
+  /* A FIFO or a device can be opened only once: read whole when opened. */
+  GString *read_whole; /* (nullable) what it held */
+  char *read_error;    /* (nullable) why it could not be read */
 } LdifStream;
 
 typedef struct {
@@ -2359,6 +2370,9 @@ typedef struct {
 static void
 stream_clear(LdifStream *stream)
 {
+  if (stream->read_whole)
+    g_string_free(stream->read_whole, TRUE);
+  g_free(stream->read_error);
   if (stream->fd >= 0)
     close(stream->fd);
   if (stream->carry)
@@ -2366,7 +2380,32 @@ stream_clear(LdifStream *stream)
   g_clear_pointer(&stream->chunks, g_ptr_array_unref);
 }
 
-/* Opens a regular file to read; FALSE leaves the file to load_whole_file(). */
+/* Everything a FIFO or a device gives, from the descriptor already open. */
+static void
+stream_read_whole(LdifStream *stream)
+{
+  GString *text = g_string_sized_new(1u << 16);
+  char block[1u << 16];
+
+  for (;;) {
+    ssize_t n = read(stream->fd, block, sizeof block);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      stream->read_error = g_strdup(g_strerror(errno));
+      g_string_free(text, TRUE);
+      return;
+    }
+    if (n == 0)
+      break;
+    g_string_append_len(text, block, n);
+  }
+  stream->read_whole = text;
+}
+
+/* Opens a regular file to read block by block.  Returns: FALSE when the file
+ * is for the whole-file path: a FIFO or a device is then read whole at once
+ * (it could not be opened again), anything else is left to load_whole_file(). */
 static gboolean
 stream_open(LdifStream *stream)
 {
@@ -2374,9 +2413,11 @@ stream_open(LdifStream *stream)
 
   stream->opened = TRUE;
   stream->fd = g_open(stream->load.file, O_RDONLY | O_CLOEXEC, 0);
-  if (stream->fd < 0)
+  if (stream->fd < 0 || fstat(stream->fd, &st) != 0)
     return FALSE;
-  if (fstat(stream->fd, &st) != 0 || !S_ISREG(st.st_mode))
+  if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) || S_ISSOCK(st.st_mode))
+    stream_read_whole(stream);
+  if (!S_ISREG(st.st_mode))
     return FALSE;
   stream->carry = g_string_sized_new(0);
   return TRUE;
@@ -2558,6 +2599,18 @@ pipeline_apply(LdifPipeline *pipe, guint k, GError **error)
   if (!whole)
     return apply_chunks(&stream->load, stream->chunks, error);
   g_ptr_array_set_size(stream->chunks, 0);
+  if (stream->read_error) {
+    gp_set_load_error(error, GP_LOAD_ERROR_IO, stream->load.file, 0,
+                      "cannot read the LDIF file: %s", stream->read_error);
+    return FALSE;
+  }
+  if (stream->read_whole) {
+    gsize len = stream->read_whole->len;
+    char *contents = g_string_free(g_steal_pointer(&stream->read_whole), FALSE);
+    gboolean loaded = load_contents(&stream->load, &contents, len, error);
+    g_free(contents);
+    return loaded;
+  }
   return load_whole_file(&stream->load, error);
 }
 
