@@ -286,24 +286,66 @@ test_loads_and_rsop_works(void)
   remove_tree(tmp);
 }
 
+/* Runs `gpsim COMMAND DATA... EXTRA...` (@extra NULL-terminated) into @run. */
+static void
+run_on_data(GpTestRun *run, const char *command, GPtrArray *data, const char *const *extra)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new();
+
+  g_ptr_array_add(args, (gpointer)command);
+  g_ptr_array_extend(args, data, NULL, NULL);
+  for (guint i = 0; extra && extra[i]; i++)
+    g_ptr_array_add(args, (gpointer)extra[i]);
+  g_ptr_array_add(args, NULL);
+  gp_test_run(run, (const char *const *)args->pdata);
+}
+
 /* `gpsim explain --format json` of @dn, re-rendered compact for comparison. */
 static char *
 explain_compact(GPtrArray *data, const char *dn)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new();
+  const char *extra[] = { "--computer", dn, "--format", "json", NULL };
   g_auto(GpTestRun) run = { 0 };
   g_autoptr(JsonNode) node = NULL;
 
-  g_ptr_array_add(args, "explain");
-  g_ptr_array_extend(args, data, NULL, NULL);
-  g_ptr_array_add(args, "--computer");
-  g_ptr_array_add(args, (gpointer)dn);
-  g_ptr_array_add(args, "--format");
-  g_ptr_array_add(args, "json");
-  g_ptr_array_add(args, NULL);
-  gp_test_run(&run, (const char *const *)args->pdata);
+  run_on_data(&run, "explain", data, extra);
   node = gp_test_json(run.out);
   return node ? json_to_string(node, FALSE) : g_strdup("");
+}
+
+/* Generates a lab of @computers computers in @lab and returns its rsop lines
+ * (the last one empty), after checking there is one per computer. */
+static GStrv
+generated_rsop(const char *lab, const char *seed, const char *computers, const char *ous,
+               const char *gpos, const char *domains, GPtrArray **out_data)
+{
+  const char *generate_args[] = { "lab",       "generate", "--seed", seed, "--computers", computers,
+                                  "--ous",     ous,        "--gpos", gpos, "--sites",     "2",
+                                  "--domains", domains,    "--out",  lab,  NULL };
+  g_auto(GpTestRun) made = { 0 };
+  g_auto(GpTestRun) rsop = { 0 };
+  GStrv lines;
+
+  gp_test_run(&made, generate_args);
+  CU_ASSERT_EQUAL(made.status, 0);
+  *out_data = data_args(lab);
+  run_on_data(&rsop, "rsop", *out_data, NULL);
+  CU_ASSERT_EQUAL(rsop.status, 0);
+  lines = g_strsplit(rsop.out, "\n", -1);
+  CU_ASSERT_EQUAL(g_strv_length(lines), g_ascii_strtoull(computers, NULL, 10) + 1);
+  return lines;
+}
+
+/* The rsop line @line equals `gpsim explain` of its computer. */
+static void
+assert_line_is_explain(GPtrArray *data, const char *line)
+{
+  g_autoptr(JsonNode) node = gp_test_json(line);
+  JsonObject *computer = json_object_get_object_member(json_node_get_object(node), "computer");
+  g_autofree char *compact = json_to_string(node, FALSE);
+  g_autofree char *expected = explain_compact(data, gp_test_json_string(computer, "dn"));
+
+  GP_ASSERT_STR(compact, expected);
 }
 
 /* rsop spreads batches of 512 computers over threads that share the classes:
@@ -315,32 +357,11 @@ test_rsop_batches_match_explain(void)
   static const guint sampled[] = { 0, 511, 512, 1023, 1024, 1499 };
   g_autofree char *tmp = temp_dir();
   g_autofree char *lab = g_build_filename(tmp, "lab", NULL);
-  const char *generate_args[]
-      = { "lab", "generate", "--seed", "11",        "--computers", "1500",  "--ous", "40", "--gpos",
-          "30",  "--sites",  "3",      "--domains", "2",           "--out", lab,     NULL };
   g_autoptr(GPtrArray) data = NULL;
-  g_autoptr(GPtrArray) args = g_ptr_array_new();
-  g_auto(GpTestRun) made = { 0 };
-  g_auto(GpTestRun) run = { 0 };
-  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines = generated_rsop(lab, "11", "1500", "40", "30", "2", &data);
 
-  gp_test_run(&made, generate_args);
-  CU_ASSERT_EQUAL_FATAL(made.status, 0);
-  data = data_args(lab);
-  g_ptr_array_add(args, "rsop");
-  g_ptr_array_extend(args, data, NULL, NULL);
-  g_ptr_array_add(args, NULL);
-  gp_test_run(&run, (const char *const *)args->pdata);
-  CU_ASSERT_EQUAL_FATAL(run.status, 0);
-  lines = g_strsplit(run.out, "\n", -1);
-  CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 1500 + 1);
-  for (gsize i = 0; i < G_N_ELEMENTS(sampled); i++) {
-    g_autoptr(JsonNode) line = gp_test_json(lines[sampled[i]]);
-    JsonObject *computer = json_object_get_object_member(json_node_get_object(line), "computer");
-    g_autofree char *compact = json_to_string(line, FALSE);
-    g_autofree char *expected = explain_compact(data, gp_test_json_string(computer, "dn"));
-    GP_ASSERT_STR(compact, expected);
-  }
+  for (gsize i = 0; i < G_N_ELEMENTS(sampled) && g_strv_length(lines) == 1501; i++)
+    assert_line_is_explain(data, lines[sampled[i]]);
   remove_tree(tmp);
 }
 
@@ -353,51 +374,20 @@ test_explain_reads_one_computer(void)
 {
   g_autofree char *tmp = temp_dir();
   g_autofree char *lab = g_build_filename(tmp, "lab", NULL);
-  const char *generate_args[] = { "lab",       "generate", "--seed", "5",  "--computers", "40000",
-                                  "--ous",     "120",      "--gpos", "40", "--sites",     "2",
-                                  "--domains", "1",        "--out",  lab,  NULL };
   g_autoptr(GPtrArray) data = NULL;
-  g_autoptr(GPtrArray) rsop_args = g_ptr_array_new();
-  g_autoptr(GPtrArray) miss_args = g_ptr_array_new();
-  g_auto(GpTestRun) made = { 0 };
-  g_auto(GpTestRun) rsop = { 0 };
-  g_auto(GpTestRun) miss = { 0 };
+  g_auto(GStrv) lines = generated_rsop(lab, "5", "40000", "120", "40", "1", &data);
+  const char *known[] = { "--computer", "WS-0000002", NULL };
+  const char *unknown[] = { "--computer", "NO-SUCH-PC", NULL };
   g_auto(GpTestRun) note = { 0 };
-  g_auto(GStrv) lines = NULL;
+  g_auto(GpTestRun) miss = { 0 };
 
-  gp_test_run(&made, generate_args);
-  CU_ASSERT_EQUAL_FATAL(made.status, 0);
-  data = data_args(lab);
-  g_ptr_array_add(rsop_args, "rsop");
-  g_ptr_array_extend(rsop_args, data, NULL, NULL);
-  g_ptr_array_add(rsop_args, NULL);
-  gp_test_run(&rsop, (const char *const *)rsop_args->pdata);
-  CU_ASSERT_EQUAL_FATAL(rsop.status, 0);
-  lines = g_strsplit(rsop.out, "\n", -1);
-  CU_ASSERT_EQUAL_FATAL(g_strv_length(lines), 40000 + 1);
-  for (guint i = 0; i < 40000; i += 13331) {
-    g_autoptr(JsonNode) line = gp_test_json(lines[i]);
-    JsonObject *computer = json_object_get_object_member(json_node_get_object(line), "computer");
-    g_autofree char *expected = json_to_string(line, FALSE);
-    g_autofree char *got = explain_compact(data, gp_test_json_string(computer, "dn"));
-    GP_ASSERT_STR(got, expected);
-  }
-  g_ptr_array_add(miss_args, "explain");
-  g_ptr_array_extend(miss_args, data, NULL, NULL);
-  g_ptr_array_add(miss_args, "--computer");
-  g_ptr_array_add(miss_args, "WS-0000002");
-  g_ptr_array_add(miss_args, NULL);
-  gp_test_run(&note, (const char *const *)miss_args->pdata);
+  for (guint i = 0; i < 40000 && g_strv_length(lines) == 40001; i += 13331)
+    assert_line_is_explain(data, lines[i]);
+  run_on_data(&note, "explain", data, known);
   CU_ASSERT_EQUAL(note.status, 0);
   CU_ASSERT_PTR_NOT_NULL(
       strstr(note.err, "note: only the computer 'WS-0000002' was asked for: 39999"));
-  g_ptr_array_set_size(miss_args, 0);
-  g_ptr_array_add(miss_args, "explain");
-  g_ptr_array_extend(miss_args, data, NULL, NULL);
-  g_ptr_array_add(miss_args, "--computer");
-  g_ptr_array_add(miss_args, "NO-SUCH-PC");
-  g_ptr_array_add(miss_args, NULL);
-  gp_test_run(&miss, (const char *const *)miss_args->pdata);
+  run_on_data(&miss, "explain", data, unknown);
   CU_ASSERT_EQUAL(miss.status, 1);
   CU_ASSERT_PTR_NOT_NULL(
       strstr(miss.err, "no computer named 'NO-SUCH-PC' in the data; computers: "));
