@@ -2337,7 +2337,7 @@ load_whole_file(LdifLoad *ld, GError **error)
  * words it always has. */
 
 /* Text cut from the files after the one being applied, at most. */
-#define LDIF_AHEAD_BYTES (256u << 20)
+#define LDIF_AHEAD_BYTES (64u << 20)
 
 typedef struct {
   LdifLoad load; /* the file's name, the model, the findings */
