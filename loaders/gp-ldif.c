@@ -2338,6 +2338,8 @@ load_whole_file(LdifLoad *ld, GError **error)
 
 /* Text cut from the files after the one being applied, at most. */
 #define LDIF_AHEAD_BYTES (64u << 20)
+/* With only one computer read in full, records are small: read further ahead. */
+#define LDIF_AHEAD_BYTES_ONE_COMPUTER (256u << 20)
 
 typedef struct {
   LdifLoad load; /* the file's name, the model, the findings */
@@ -2542,7 +2544,9 @@ pipeline_may_cut(const LdifPipeline *pipe)
 
   for (guint k = pipe->applying + 1; k <= pipe->cutting && k < pipe->count; k++)
     ahead += pipe->streams[k].cut_bytes;
-  return pipe->cutting <= pipe->applying || ahead < LDIF_AHEAD_BYTES;
+  return pipe->cutting <= pipe->applying
+         || ahead < (pipe->streams[0].load.only_computer ? LDIF_AHEAD_BYTES_ONE_COMPUTER
+                                                         : LDIF_AHEAD_BYTES);
 }
 
 /* A thread's loop: cut the next chunk, then check and parse it unlocked. */
