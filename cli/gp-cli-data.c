@@ -144,13 +144,15 @@ compare_paths(gconstpointer a, gconstpointer b)
   return g_strcmp0(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The bundled lab: every *.ldif in it and its sysvol/ folder. */
+/* The bundled lab: every *.ldif in it and its sysvol/ folder, read while
+ * the LDIF loads (see load_sources()). */
 static gboolean
 load_lab(const char *lab_dir, GpCliData *data, GError **error)
 {
   g_autoptr(GDir) dir = g_dir_open(lab_dir, 0, error);
   g_autoptr(GPtrArray) ldifs = g_ptr_array_new_with_free_func(g_free);
   g_autofree char *sysvol = g_build_filename(lab_dir, "sysvol", NULL);
+  g_autoptr(GpSysvolRead) read = NULL;
   const char *name;
 
   if (!dir)
@@ -160,11 +162,11 @@ load_lab(const char *lab_dir, GpCliData *data, GError **error)
       g_ptr_array_add(ldifs, g_build_filename(lab_dir, name, NULL));
   g_ptr_array_sort(ldifs, compare_paths);
   g_ptr_array_add(ldifs, NULL);
+  if (g_file_test(sysvol, G_FILE_TEST_IS_DIR))
+    read = gp_sysvol_read_start(sysvol, data->model);
   if (!gp_ldif_load_files((const char *const *)ldifs->pdata, data->model, data->diags, error))
     return FALSE;
-  if (g_file_test(sysvol, G_FILE_TEST_IS_DIR))
-    return gp_sysvol_load_dir(sysvol, data->model, data->diags, error);
-  return TRUE;
+  return !read || gp_sysvol_read_finish(g_steal_pointer(&read), data->model, data->diags, error);
 }
 
 typedef struct {
@@ -285,6 +287,36 @@ load_ldif_sources(const GpCliOptions *options, GArray *sources, GpCliData *data,
                                  error);
 }
 
+/* Returns: (transfer full): a read started for each SYSVOL source, in order.
+ * Reading a folder needs only the rights catalogue, loaded before any
+ * source, so it runs while the LDIF loads, in the processor time the LDIF
+ * leaves idle (its last file is applied on one core). */
+static GPtrArray *
+start_sysvol_reads(GArray *sources, const GpModel *model)
+{
+  GPtrArray *reads = g_ptr_array_new_with_free_func((GDestroyNotify)gp_sysvol_read_cancel);
+
+  for (guint i = 0; i < sources->len; i++) {
+    const Source *source = &g_array_index(sources, Source, i);
+    if (source->kind == GP_INPUT_SYSVOL)
+      g_ptr_array_add(reads, gp_sysvol_read_start(source->path, model));
+  }
+  return reads;
+}
+
+/* Attaches the reads in order, as loading each SYSVOL would; those after a
+ * failure are cancelled with @reads. */
+static gboolean
+finish_sysvol_reads(GPtrArray *reads, GpCliData *data, GError **error)
+{
+  for (guint i = 0; i < reads->len; i++) {
+    GpSysvolRead *read = g_steal_pointer(&g_ptr_array_index(reads, i));
+    if (!gp_sysvol_read_finish(read, data->model, data->diags, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
 /* Loads in an order where each format can rely on the ones before: the
  * directory first, then files and reports that fill in GPOs, the RSoP, and the
  * gPLink CSV last because it corrects the link orders reports had to assume. */
@@ -292,16 +324,16 @@ static gboolean
 load_sources(const GpCliOptions *options, GArray *sources, GpCliData *data, GError **error)
 {
   static const GpInputKind order[]
-      = { GP_INPUT_LDIF, GP_INPUT_SYSVOL,      GP_INPUT_BACKUP, GP_INPUT_GPREPORT,
-          GP_INPUT_RSOP, GP_INPUT_INHERITANCE, GP_INPUT_INF };
+      = { GP_INPUT_BACKUP, GP_INPUT_GPREPORT, GP_INPUT_RSOP, GP_INPUT_INHERITANCE, GP_INPUT_INF };
+  g_autoptr(GPtrArray) sysvols = start_sysvol_reads(sources, data->model);
 
-  if (!load_ldif_sources(options, sources, data, error))
+  if (!load_ldif_sources(options, sources, data, error)
+      || !finish_sysvol_reads(sysvols, data, error))
     return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS(order); k++)
     for (guint i = 0; i < sources->len; i++) {
       const Source *source = &g_array_index(sources, Source, i);
-      if (source->kind == order[k] && order[k] != GP_INPUT_LDIF
-          && !load_source(source, data, error))
+      if (source->kind == order[k] && !load_source(source, data, error))
         return FALSE;
     }
   return TRUE;

@@ -1,7 +1,8 @@
 /* test_sysvol.c - gp_sysvol_load_dir() on SYSVOL trees built in a temporary
  * folder: the three accepted roots, names in any case, folders attached to the
  * GPO of the right domain, missing and orphan folders, unreadable ones, and
- * symbolic links, which are never followed. */
+ * symbolic links, which are never followed; and the same load in two halves
+ * (gp_sysvol_read_start/finish/cancel) around filling the model. */
 #include "gp-test.h"
 
 #include <glib/gstdio.h>
@@ -75,6 +76,18 @@ write_gpo(const GpTestTree *tree, const char *gpo_dir, guint32 version)
 
 /* ------------------------------------------------------------- the model */
 
+/* Adds @dns (NULL-terminated) as directory GPOs, as an LDIF load would. */
+static void
+add_directory_gpos(GpModel *model, const char *const *dns)
+{
+  for (gsize i = 0; dns && dns[i]; i++) {
+    GpGpo *gpo = gp_model_ensure_gpo_dn(model, dns[i]);
+    CU_ASSERT_PTR_NOT_NULL(gpo);
+    if (gpo)
+      gpo->in_directory = TRUE;
+  }
+}
+
 /* Returns: (transfer full): a model with the rights catalogue and the directory
  * GPOs of @dns (NULL-terminated DNs), as an LDIF load would leave them. */
 static GpModel *
@@ -86,12 +99,7 @@ model_new(const char *const *dns)
 
   if (!gp_data_load_rights(rights, model, &error))
     CU_FAIL(error->message);
-  for (gsize i = 0; dns && dns[i]; i++) {
-    GpGpo *gpo = gp_model_ensure_gpo_dn(model, dns[i]);
-    CU_ASSERT_PTR_NOT_NULL(gpo);
-    if (gpo)
-      gpo->in_directory = TRUE;
-  }
+  add_directory_gpos(model, dns);
   return model;
 }
 
@@ -852,6 +860,202 @@ test_sysvol_many_folders(void)
   check_many_gpos(quiet);
 }
 
+/* ----------------------------------------- reading ahead: start and finish */
+
+/* The folders are read before the directory GPOs are in the model, as gpsim
+ * reads SYSVOL while the LDIF loads: attaching them uses the model as it is
+ * at finish, so the result is what gp_sysvol_load_dir() gives then. */
+static void
+read_then_fill(const GpTestTree *tree, gulong pause_us)
+{
+  g_auto(GStrv) dns = many_directory_dns();
+  g_autoptr(GpModel) model = model_new(NULL);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autofree char *given = gp_test_tree_path(tree, "contoso.com");
+  GpSysvolRead *read = gp_sysvol_read_start(given, model);
+
+  REQUIRE(read != NULL);
+  /* Starting touches no GPO: the folders wait for finish. */
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 0);
+  add_directory_gpos(model, (const char *const *)dns);
+  g_usleep(pause_us);
+  CU_ASSERT_TRUE(gp_sysvol_read_finish(read, model, diags, NULL));
+  check_many_diags(tree, diags);
+  check_many_gpos(model);
+}
+
+/* Finished at once (the background has read a part, finishing the rest) and
+ * after a pause (read in the background, likely all). */
+static void
+test_sysvol_read_then_fill(void)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+
+  for (guint i = 0; i < MANY_FOLDERS; i++)
+    write_many_folder(tree, i);
+  read_then_fill(tree, 0);
+  read_then_fill(tree, 200 * 1000);
+}
+
+/* The same with a few folders, read when finishing: a GPO added after start
+ * gets its folder, another is marked missing, an orphan gets its note. */
+static void
+test_sysvol_read_then_fill_few(void)
+{
+  static const char *const dns[]
+      = { DDP_DN(CONTOSO), "CN=" OTHER_GUID ",CN=Policies,CN=System," CONTOSO, NULL };
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_autoptr(GpModel) model = model_new(NULL);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autofree char *given = gp_test_tree_path(tree, "contoso.com");
+  GpSysvolRead *read;
+  GpGpo *ddp, *other;
+
+  write_gpo(tree, "contoso.com/Policies/" DDP_GUID, 3);
+  write_gpo(tree, "contoso.com/Policies/" ORPHAN_GUID, 4);
+  read = gp_sysvol_read_start(given, model);
+  add_directory_gpos(model, dns);
+  CU_ASSERT_TRUE(gp_sysvol_read_finish(read, model, diags, NULL));
+  ddp = gpo_by_dn(model, DDP_DN(CONTOSO));
+  other = gpo_by_dn(model, "CN=" OTHER_GUID ",CN=Policies,CN=System," CONTOSO);
+  REQUIRE(ddp != NULL && other != NULL);
+  CU_ASSERT_EQUAL(ddp->sysvol, GP_SYSVOL_READ);
+  CU_ASSERT_EQUAL(ddp->gpt_version, 3);
+  CU_ASSERT_TRUE(template_was_read(ddp));
+  CU_ASSERT_EQUAL(other->sysvol, GP_SYSVOL_MISSING);
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 3);
+  CU_ASSERT_EQUAL(diags->len, 1);
+  CU_ASSERT_PTR_NOT_NULL(find_diag(diags, ORPHAN_GUID));
+}
+
+/* TRUE when @a and @b hold the same findings in the same order. */
+static gboolean
+same_diags(const GPtrArray *a, const GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++) {
+    g_autofree char *left = gp_diagnostic_format(g_ptr_array_index(a, i));
+    g_autofree char *right = gp_diagnostic_format(g_ptr_array_index(b, i));
+    if (strcmp(left, right) != 0)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* Two SYSVOL copies read at once, finished in order: what loading one after
+ * the other gives (gpsim starts every --sysvol before the LDIF). */
+static void
+test_sysvol_read_two(void)
+{
+  static const char *const fabrikam_dns[] = { DDP_DN(FABRIKAM), NULL };
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_auto(GStrv) dns = many_directory_dns();
+  g_autoptr(GpModel) model = model_new(NULL);
+  g_autoptr(GpModel) expected = model_new(NULL);
+  g_autoptr(GPtrArray) diags = gp_diag_list_new();
+  g_autoptr(GPtrArray) expected_diags = gp_diag_list_new();
+  g_autofree char *contoso = gp_test_tree_path(tree, "contoso.com");
+  g_autofree char *fabrikam = gp_test_tree_path(tree, "fabrikam.com");
+  GpSysvolRead *first, *second;
+
+  for (guint i = 0; i < MANY_FOLDERS; i++)
+    write_many_folder(tree, i);
+  write_gpo(tree, "fabrikam.com/Policies/" DDP_GUID, 8);
+  write_gpo(tree, "fabrikam.com/Policies/" ORPHAN_GUID, 9);
+  first = gp_sysvol_read_start(contoso, model);
+  second = gp_sysvol_read_start(fabrikam, model);
+  add_directory_gpos(model, (const char *const *)dns);
+  add_directory_gpos(model, fabrikam_dns);
+  CU_ASSERT_TRUE(gp_sysvol_read_finish(first, model, diags, NULL));
+  CU_ASSERT_TRUE(gp_sysvol_read_finish(second, model, diags, NULL));
+
+  add_directory_gpos(expected, (const char *const *)dns);
+  add_directory_gpos(expected, fabrikam_dns);
+  CU_ASSERT_TRUE(gp_sysvol_load_dir(contoso, expected, expected_diags, NULL));
+  CU_ASSERT_TRUE(gp_sysvol_load_dir(fabrikam, expected, expected_diags, NULL));
+  CU_ASSERT_TRUE(same_diags(diags, expected_diags));
+  CU_ASSERT_EQUAL(gp_model_gpos(model)->len, gp_model_gpos(expected)->len);
+  REQUIRE(gpo_by_dn(model, DDP_DN(FABRIKAM)) != NULL);
+  CU_ASSERT_EQUAL(gpo_by_dn(model, DDP_DN(FABRIKAM))->gpt_version, 8);
+}
+
+/* What cannot be loaded is reported by finish, in gp_sysvol_load_dir()'s
+ * words, with the model left as it was; cancelling instead reports nothing. */
+static void
+test_sysvol_read_bad_paths(void)
+{
+  static const char *const dns[] = { DDP_DN(CONTOSO), NULL };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(bad_path_cases); i++) {
+    g_autoptr(GpTestTree) tree = gp_test_tree_new();
+    g_autoptr(GpModel) model = model_new(dns);
+    g_autoptr(GPtrArray) diags = gp_diag_list_new();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) expected = NULL;
+    g_autofree char *given = gp_test_tree_path(tree, bad_path_cases[i].given);
+    GpSysvolRead *read;
+
+    setup_bad_path(tree, bad_path_cases[i].setup);
+    CU_ASSERT_FALSE(gp_sysvol_load_dir(given, model, NULL, &expected));
+    gp_sysvol_read_cancel(gp_sysvol_read_start(given, model));
+    read = gp_sysvol_read_start(given, model);
+    REQUIRE(read != NULL && expected != NULL);
+    CU_ASSERT_FALSE(gp_sysvol_read_finish(read, model, diags, &error));
+    REQUIRE(error != NULL);
+    CU_ASSERT_TRUE(g_error_matches(error, expected->domain, expected->code));
+    GP_ASSERT_STR(error->message, expected->message);
+    CU_ASSERT_EQUAL(diags->len, 0);
+    CU_ASSERT_EQUAL(gp_model_gpos(model)->len, 1);
+    CU_ASSERT_EQUAL(gpo_by_dn(model, DDP_DN(CONTOSO))->sysvol, GP_SYSVOL_NOT_GIVEN);
+  }
+}
+
+/* All GPOs of the model still as no SYSVOL left them. */
+static void
+check_untouched(const GpModel *model, guint n_gpos)
+{
+  const GPtrArray *gpos = gp_model_gpos(model);
+
+  CU_ASSERT_EQUAL(gpos->len, n_gpos);
+  for (guint i = 0; i < gpos->len; i++) {
+    const GpGpo *gpo = g_ptr_array_index(gpos, i);
+    CU_ASSERT_EQUAL(gpo->sysvol, GP_SYSVOL_NOT_GIVEN);
+    CU_ASSERT_PTR_NULL(gpo->machine_template);
+  }
+}
+
+/* A read cancelled (gpsim: the LDIF failed) changes no model and leaks
+ * nothing, whether its workers are still reading or done. */
+static void
+test_sysvol_read_cancel(void)
+{
+  g_autoptr(GpTestTree) tree = gp_test_tree_new();
+  g_auto(GStrv) dns = many_directory_dns();
+  g_autoptr(GpModel) model = model_new((const char *const *)dns);
+  g_autofree char *given = gp_test_tree_path(tree, "contoso.com");
+  g_autofree char *few = gp_test_tree_path(tree, "few");
+  guint n_gpos = gp_model_gpos(model)->len;
+
+  for (guint i = 0; i < MANY_FOLDERS; i++)
+    write_many_folder(tree, i);
+  write_gpo(tree, "few/Policies/" DDP_GUID, 1);
+  /* At once, while the workers read. */
+  gp_sysvol_read_cancel(gp_sysvol_read_start(given, model));
+  /* Once they are likely done. */
+  {
+    g_autoptr(GpSysvolRead) read = gp_sysvol_read_start(given, model);
+    g_usleep(50 * 1000);
+  }
+  /* Few folders: nothing read before finishing. */
+  gp_sysvol_read_cancel(gp_sysvol_read_start(few, model));
+  gp_sysvol_read_cancel(NULL);
+  check_untouched(model, n_gpos);
+  /* Nothing left behind that a later load would meet. */
+  CU_ASSERT_TRUE(gp_sysvol_load_dir(given, model, NULL, NULL));
+  check_many_gpos(model);
+}
+
 /* One entry a line: tests/CMakeLists.txt registers each line as a CTest test. */
 /* clang-format off */
 static const GpTestCase cases[] = {
@@ -870,6 +1074,11 @@ static const GpTestCase cases[] = {
   GP_TEST(test_sysvol_symlinked_policies),
   GP_TEST(test_sysvol_bad_paths),
   GP_TEST(test_sysvol_many_folders),
+  GP_TEST(test_sysvol_read_then_fill),
+  GP_TEST(test_sysvol_read_then_fill_few),
+  GP_TEST(test_sysvol_read_two),
+  GP_TEST(test_sysvol_read_bad_paths),
+  GP_TEST(test_sysvol_read_cancel),
 };
 /* clang-format on */
 
