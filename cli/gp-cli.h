@@ -217,8 +217,10 @@ struct _JsonBuilder;
 /* A string member (null when @value is NULL) and an array of strings (empty for NULL). */
 void gp_json_add_string(struct _JsonBuilder *b, const char *member, const char *value);
 void gp_json_add_strings(struct _JsonBuilder *b, const char *member, const GPtrArray *strings);
-/* "granted_by": {"guid","name","som"} of the GPO entry that decides, or null. */
-void gp_json_add_granted_by(struct _JsonBuilder *b, const GpGpoEntry *entry);
+/* @member: {"guid","name","som"} of the GPO entry that decides, or null. */
+void gp_json_add_gpo_ref(struct _JsonBuilder *b, const char *member, const GpGpoEntry *entry);
+/* @member: [{"sid","name"}...] of @holders (empty for NULL). */
+void gp_json_add_holders(struct _JsonBuilder *b, const char *member, const GPtrArray *holders);
 void gp_render_json_add_computer(struct _JsonBuilder *b, const GpResult *result);
 void gp_render_json_add_right(struct _JsonBuilder *b, const GpModel *model,
                               const GpRightResult *right);

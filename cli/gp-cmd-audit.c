@@ -214,7 +214,7 @@ json_findings(JsonBuilder *b, const Audit *audit)
     json_builder_end_object(b);
     gp_json_add_string(b, "rule", f->rule);
     gp_json_add_string(b, "source", gp_source_to_string(f->source));
-    gp_json_add_granted_by(b, f->granted_by);
+    gp_json_add_gpo_ref(b, "granted_by", f->granted_by);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

@@ -352,23 +352,6 @@ json_groups(JsonBuilder *b, const GpToken *token)
 
 /* {"guid","name","som"} of the winning GPO, or null when the local layer decides. */
 static void
-json_decided_by(JsonBuilder *b, const GpRightResult *right)
-{
-  const GpGpoEntry *winner = right->winner;
-
-  json_builder_set_member_name(b, "decided_by");
-  if (right->source != GP_SOURCE_GPO || !winner) {
-    json_builder_add_null_value(b);
-    return;
-  }
-  json_builder_begin_object(b);
-  gp_json_add_string(b, "guid", winner->gpo ? winner->gpo->guid : winner->link->gpo_guid);
-  gp_json_add_string(b, "name", winner->gpo ? winner->gpo->display_name : NULL);
-  gp_json_add_string(b, "som", winner->som->dn);
-  json_builder_end_object(b);
-}
-
-static void
 json_right(JsonBuilder *b, const GpTokenRight *held)
 {
   json_builder_begin_object(b);
@@ -382,7 +365,8 @@ json_right(JsonBuilder *b, const GpTokenRight *held)
     add_sid_object(b, NULL, other->sid, other->name);
   }
   json_builder_end_array(b);
-  json_decided_by(b, held->right);
+  gp_json_add_gpo_ref(b, "decided_by",
+                      held->right->source == GP_SOURCE_GPO ? held->right->winner : NULL);
   gp_json_add_string(b, "source", gp_source_to_string(held->right->source));
   json_builder_end_object(b);
 }

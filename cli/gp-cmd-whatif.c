@@ -921,21 +921,6 @@ render_text(const Report *report, GString *out)
 /* ------------------------------------------------------------ JSON */
 
 static void
-json_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
-{
-  json_builder_set_member_name(b, member);
-  json_builder_begin_array(b);
-  for (guint i = 0; holders && i < holders->len; i++) {
-    const GpPrincipal *holder = g_ptr_array_index(holders, i);
-    json_builder_begin_object(b);
-    gp_json_add_string(b, "sid", holder->sid);
-    gp_json_add_string(b, "name", holder->name);
-    json_builder_end_object(b);
-  }
-  json_builder_end_array(b);
-}
-
-static void
 json_right(JsonBuilder *b, const char *member, const GpModel *model, const GpRightResult *right)
 {
   json_builder_set_member_name(b, member);
@@ -957,9 +942,9 @@ json_change(JsonBuilder *b, const Report *report, const Pair *pair, const RightC
                      change->has_persistence && change->persistence != GP_PERSIST_NEXT_GPO
                          ? gp_persistence_to_string(change->persistence)
                          : NULL);
-  json_holders(b, "effective_holders", change->effective);
-  json_holders(b, "gained", change->gained);
-  json_holders(b, "lost", change->lost);
+  gp_json_add_holders(b, "effective_holders", change->effective);
+  gp_json_add_holders(b, "gained", change->gained);
+  gp_json_add_holders(b, "lost", change->lost);
   gp_json_add_strings(b, "why", change->why);
   json_builder_end_object(b);
 }

@@ -246,7 +246,7 @@ json_entries(JsonBuilder *b, const WhoHas *w)
     gp_json_add_string(b, "right", entry->right->right);
     gp_json_add_string(b, "source", gp_source_to_string(entry->right->source));
     json_via(b, entry);
-    gp_json_add_granted_by(b, entry->granted_by);
+    gp_json_add_gpo_ref(b, "granted_by", entry->granted_by);
     json_removals(b, entry);
     gp_json_add_strings(b, "notes", entry->notes);
     json_builder_end_object(b);

@@ -20,9 +20,9 @@ gp_json_add_string(JsonBuilder *b, const char *member, const char *value)
 }
 
 void
-gp_json_add_granted_by(JsonBuilder *b, const GpGpoEntry *entry)
+gp_json_add_gpo_ref(JsonBuilder *b, const char *member, const GpGpoEntry *entry)
 {
-  json_builder_set_member_name(b, "granted_by");
+  json_builder_set_member_name(b, member);
   if (!entry) {
     json_builder_add_null_value(b);
     return;
@@ -44,8 +44,8 @@ gp_json_add_strings(JsonBuilder *b, const char *member, const GPtrArray *strings
   json_builder_end_array(b);
 }
 
-static void
-add_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
+void
+gp_json_add_holders(JsonBuilder *b, const char *member, const GPtrArray *holders)
 {
   json_builder_set_member_name(b, member);
   json_builder_begin_array(b);
@@ -192,7 +192,7 @@ add_definitions(JsonBuilder *b, const GpModel *model, const GpRightResult *right
       const char *sid = p->sid ? p->sid : gp_model_principal_sid(model, p->name);
       g_ptr_array_add(holders, gp_principal_new(sid, name));
     }
-    add_holders(b, "holders", holders);
+    gp_json_add_holders(b, "holders", holders);
     gp_json_add_string(b, "outcome", gp_outcome_to_string(definition->outcome));
     gp_json_add_string(b, "reason", gp_reason_to_string(definition->entry->reason));
     json_builder_end_object(b);
@@ -208,7 +208,7 @@ add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
   gp_json_add_string(b, "display_name", right->info ? right->info->display_name : NULL);
   gp_json_add_string(b, "source", gp_source_to_string(right->source));
   add_winner(b, right);
-  add_holders(b, "holders", right->holders);
+  gp_json_add_holders(b, "holders", right->holders);
   json_builder_set_member_name(b, "local_greyed_out");
   json_builder_add_boolean_value(b, right->local_greyed_out);
   add_definitions(b, model, right);
@@ -216,7 +216,7 @@ add_right(JsonBuilder *b, const GpModel *model, const GpRightResult *right)
   json_builder_begin_object(b);
   gp_json_add_string(b, "source", gp_source_to_string(right->local_source));
   if (right->local_holders)
-    add_holders(b, "holders", right->local_holders);
+    gp_json_add_holders(b, "holders", right->local_holders);
   else
     gp_json_add_string(b, "holders", NULL);
   json_builder_end_object(b);
