@@ -251,9 +251,8 @@ load_source(const Source *source, GpCliData *data, GError **error)
 
   switch (source->kind) {
   case GP_INPUT_LDIF:
-    return gp_ldif_load_file(source->path, model, data->diags, error);
   case GP_INPUT_SYSVOL:
-    return gp_sysvol_load_dir(source->path, model, data->diags, error);
+    break; /* load_sources() loads these first, together */
   case GP_INPUT_BACKUP:
     return gp_backup_load_dir(source->path, model, data->diags, error);
   case GP_INPUT_GPREPORT:
