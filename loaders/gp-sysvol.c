@@ -666,17 +666,17 @@ gp_sysvol_read_finish(GpSysvolRead *read, GpModel *model, GPtrArray *diags, GErr
 {
   g_autoptr(GpSysvolRead) owned = read;
 
-  g_return_val_if_fail(read != NULL, FALSE);
+  g_return_val_if_fail(owned != NULL, FALSE);
   g_return_val_if_fail(model != NULL, FALSE);
 
-  if (read->error) {
-    g_propagate_error(error, g_steal_pointer(&read->error));
+  if (owned->error) {
+    g_propagate_error(error, g_steal_pointer(&owned->error));
     return FALSE;
   }
-  stop_background(read);
-  if (!attach_threaded(read, model, diags))
-    attach_entries(read, model, diags);
-  mark_missing(model, read->domains_seen);
+  stop_background(owned);
+  if (!attach_threaded(owned, model, diags))
+    attach_entries(owned, model, diags);
+  mark_missing(model, owned->domains_seen);
   return TRUE;
 }
 
