@@ -728,7 +728,7 @@ sddl_ace(const Sddl *s, const char *open, const char *close, GPtrArray *dacl)
   Span f[ACE_FIELDS];
   gboolean more = FALSE;
   const SddlAceType *type;
-  guint32 flags, mask;
+  guint32 flags = 0, mask = 0;
   g_autofree char *object_type = NULL;
   g_autofree char *inherited = NULL;
   g_autofree char *sid = NULL;

@@ -5,15 +5,38 @@
 
 #include "gp-names.h"
 
+/* The principal directory: an entry per name given, in model->strings,
+ * indexed by open addressing on (hash, entry) pairs.  A million computer
+ * accounts are named while loading: a probe reads the 8-byte slots and the
+ * entry only when the hashes agree, and the keys (upper-case SIDs, folded
+ * names) are worked out in a stack buffer rather than stored. */
+typedef struct {
+  const char *sid;  /* upper case; shared by the entries of one SID */
+  const char *name; /* as given */
+} PrincipalEntry;
+
+typedef struct {
+  guint32 hash;
+  guint32 entry; /* 1 + the entry's index, 0 for a free slot; PRINCIPAL_SHORT: its short name */
+} PrincipalSlot;
+
+typedef struct {
+  PrincipalSlot *slots;
+  guint32 mask; /* slots - 1: a power of two, at most half used */
+  guint32 used;
+} PrincipalIndex;
+
+#define PRINCIPAL_SHORT 0x80000000u
+
 struct _GpModel {
   /* Keys of the DN indexes and the strings of the principal directory: a
    * million computers make millions of them, allocated and freed in bulk. */
   GStringChunk *strings;
   GPtrArray *rights;           /* GpRightInfo* (owned) */
   GHashTable *rights_by_name;  /* folded constant or display name -> GpRightInfo* */
-  GHashTable *sid_to_name;     /* upper-case SID -> name, both in strings */
-  GHashTable *name_to_sid;     /* folded name -> SID, both in strings (the SID is a key of
-                                * sid_to_name) */
+  GArray *principals;          /* PrincipalEntry, the principal directory */
+  PrincipalIndex *by_sid;      /* upper-case SID -> the entry that named it first */
+  PrincipalIndex *by_name;     /* folded name, and short name after "DOMAIN\" -> entry */
   GHashTable *domain_accounts; /* RID -> name (owned) */
   GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
@@ -585,10 +608,21 @@ dn_index_new(void)
   return g_hash_table_new(key_hash, g_str_equal);
 }
 
-static GHashTable *
+static PrincipalIndex *
 principal_index_new(void)
 {
-  return g_hash_table_new(g_str_hash, g_str_equal);
+  PrincipalIndex *index = g_new0(PrincipalIndex, 1);
+
+  index->mask = 255;
+  index->slots = g_new0(PrincipalSlot, index->mask + 1);
+  return index;
+}
+
+static void
+principal_index_free(PrincipalIndex *index)
+{
+  g_free(index->slots);
+  g_free(index);
 }
 
 /* Returns: (transfer none): a copy of @text that lives as long as @model. */
@@ -606,8 +640,9 @@ gp_model_new(void)
   model->strings = g_string_chunk_new(64 * 1024);
   model->rights = g_ptr_array_new_with_free_func((GDestroyNotify)gp_right_info_free);
   model->rights_by_name = index_new();
-  model->sid_to_name = principal_index_new();
-  model->name_to_sid = principal_index_new();
+  model->principals = g_array_new(FALSE, FALSE, sizeof(PrincipalEntry));
+  model->by_sid = principal_index_new();
+  model->by_name = principal_index_new();
   model->domain_accounts = g_hash_table_new_full(NULL, NULL, NULL, g_free);
   model->server_sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->domains = g_ptr_array_new_with_free_func((GDestroyNotify)domain_free);
@@ -637,8 +672,9 @@ gp_model_free(GpModel *model)
     return;
   g_hash_table_unref(model->rights_by_name);
   g_ptr_array_unref(model->rights);
-  g_hash_table_unref(model->sid_to_name);
-  g_hash_table_unref(model->name_to_sid);
+  g_array_unref(model->principals);
+  principal_index_free(model->by_sid);
+  principal_index_free(model->by_name);
   g_hash_table_unref(model->domain_accounts);
   g_hash_table_unref(model->server_sites);
   g_hash_table_unref(model->domains_by_dn);
@@ -684,35 +720,143 @@ gp_model_rights(const GpModel *model)
   return model->rights;
 }
 
-/* Files @name (any case) under @sid, which lives in model->strings, unless
- * the name already has a SID. */
+/* Makes room for @more keys, so that the slots found next stay valid. */
 static void
-index_name(GpModel *model, const char *name, const char *sid)
+principal_index_reserve(PrincipalIndex *index, guint32 more)
 {
+  g_autofree PrincipalSlot *old = NULL;
+  guint32 size = index->mask + 1;
+
+  if ((index->used + more) * 2 <= size)
+    return;
+  old = index->slots;
+  index->mask = 2 * size - 1;
+  index->slots = g_new0(PrincipalSlot, 2 * size);
+  for (guint32 i = 0; i < size; i++) {
+    guint32 at = old[i].hash & index->mask;
+    if (old[i].entry == 0)
+      continue;
+    while (index->slots[at].entry != 0)
+      at = (at + 1) & index->mask;
+    index->slots[at] = old[i];
+  }
+}
+
+static const PrincipalEntry *
+principal_entry(const GpModel *model, guint32 entry)
+{
+  return &g_array_index(model->principals, PrincipalEntry, (entry & ~PRINCIPAL_SHORT) - 1);
+}
+
+static gboolean
+sid_matches(const GpModel *model, guint32 entry, const char *key)
+{
+  return strcmp(principal_entry(model, entry)->sid, key) == 0;
+}
+
+static gboolean
+name_matches(const GpModel *model, guint32 entry, const char *key)
+{
+  const char *name = principal_entry(model, entry)->name;
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = fold_key(name, buffer, &owned);
 
-  if (!g_hash_table_contains(model->name_to_sid, key))
-    g_hash_table_insert(model->name_to_sid, model_strdup(model, key), (gpointer)sid);
+  if (entry & PRINCIPAL_SHORT)
+    name = strrchr(name, '\\') + 1;
+  return strcmp(fold_key(name, buffer, &owned), key) == 0;
+}
+
+typedef gboolean (*PrincipalMatch)(const GpModel *model, guint32 entry, const char *key);
+
+/* Returns: the slot of @key: the one holding it, else the free slot where it
+ * would go. */
+static PrincipalSlot *
+principal_slot(const GpModel *model, const PrincipalIndex *index, guint32 hash,
+               PrincipalMatch match, const char *key)
+{
+  guint32 at = hash & index->mask;
+
+  while (index->slots[at].entry != 0
+         && (index->slots[at].hash != hash || !match(model, index->slots[at].entry, key)))
+    at = (at + 1) & index->mask;
+  return &index->slots[at];
+}
+
+/* A key of the directory and its slot.  g_str_hash() keeps a run of accounts
+ * (names or SIDs that differ in their last characters) in nearby slots, which
+ * is cheaper than spreading them. */
+typedef struct {
+  char buffer[KEY_BUFFER];
+  char *owned;
+  const char *key;
+  guint32 hash;
+  PrincipalSlot *slot;
+} PrincipalKey;
+
+/* Works out @text's key (a SID in upper case, else a folded name) and starts
+ * fetching its slot: the three slots of a new principal are far apart in
+ * memory, and waiting for each in turn is most of the cost of naming one. */
+static void
+start_key(const PrincipalIndex *index, const char *text, gboolean is_sid, PrincipalKey *found)
+{
+  found->owned = NULL;
+  found->key = is_sid ? sid_key(text, found->buffer, &found->owned)
+                      : fold_key(text, found->buffer, &found->owned);
+  found->hash = g_str_hash(found->key);
+  found->slot = NULL;
+#if defined(__GNUC__)
+  __builtin_prefetch(&index->slots[found->hash & index->mask]);
+#endif
+}
+
+static void
+fill_slot(PrincipalIndex *index, const PrincipalKey *found, guint32 entry)
+{
+  *found->slot = (PrincipalSlot){ found->hash, entry };
+  index->used++;
 }
 
 void
 gp_model_add_principal(GpModel *model, const char *sid, const char *name)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = sid_key(sid, buffer, &owned);
   const char *backslash = strrchr(name, '\\');
-  gpointer stored;
+  gboolean has_short = backslash && backslash[1];
+  PrincipalKey by_sid, full, part;
+  PrincipalEntry entry;
+  guint32 number = model->principals->len + 1;
 
-  if (!g_hash_table_lookup_extended(model->sid_to_name, key, &stored, NULL)) {
-    stored = model_strdup(model, key);
-    g_hash_table_insert(model->sid_to_name, stored, model_strdup(model, name));
+  g_return_if_fail(number < PRINCIPAL_SHORT);
+  principal_index_reserve(model->by_sid, 1);
+  principal_index_reserve(model->by_name, 2);
+  start_key(model->by_sid, sid, TRUE, &by_sid);
+  start_key(model->by_name, name, FALSE, &full);
+  part.owned = NULL;
+  if (has_short)
+    start_key(model->by_name, backslash + 1, FALSE, &part);
+  by_sid.slot = principal_slot(model, model->by_sid, by_sid.hash, sid_matches, by_sid.key);
+  full.slot = principal_slot(model, model->by_name, full.hash, name_matches, full.key);
+  if (has_short)
+    part.slot = principal_slot(model, model->by_name, part.hash, name_matches, part.key);
+  if (by_sid.slot->entry == 0 || full.slot->entry == 0 || (has_short && part.slot->entry == 0)) {
+    entry.name = model_strdup(model, name);
+    if (by_sid.slot->entry != 0) {
+      entry.sid = principal_entry(model, by_sid.slot->entry)->sid;
+    } else {
+      entry.sid = model_strdup(model, by_sid.key);
+      fill_slot(model->by_sid, &by_sid, number);
+    }
+    g_array_append_val(model->principals, entry);
+    if (full.slot->entry == 0)
+      fill_slot(model->by_name, &full, number);
+    /* The full name may have taken the free slot the short one had found. */
+    if (has_short && part.slot == full.slot)
+      part.slot = principal_slot(model, model->by_name, part.hash, name_matches, part.key);
+    if (has_short && part.slot->entry == 0)
+      fill_slot(model->by_name, &part, number | PRINCIPAL_SHORT);
   }
-  index_name(model, name, stored);
-  if (backslash && backslash[1])
-    index_name(model, backslash + 1, stored);
+  g_free(by_sid.owned);
+  g_free(full.owned);
+  g_free(part.owned);
 }
 
 const char *
@@ -720,22 +864,33 @@ gp_model_principal_name(const GpModel *model, const char *sid)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
+  const char *key = sid_key(sid, buffer, &owned);
+  const PrincipalSlot *slot
+      = principal_slot(model, model->by_sid, g_str_hash(key), sid_matches, key);
 
-  return g_hash_table_lookup(model->sid_to_name, sid_key(sid, buffer, &owned));
+  return slot->entry != 0 ? principal_entry(model, slot->entry)->name : NULL;
+}
+
+static const char *
+sid_by_name(const GpModel *model, const char *name)
+{
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = fold_key(name, buffer, &owned);
+  const PrincipalSlot *slot
+      = principal_slot(model, model->by_name, g_str_hash(key), name_matches, key);
+
+  return slot->entry != 0 ? principal_entry(model, slot->entry)->sid : NULL;
 }
 
 const char *
 gp_model_principal_sid(const GpModel *model, const char *name)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *sid = g_hash_table_lookup(model->name_to_sid, fold_key(name, buffer, &owned));
+  const char *sid = sid_by_name(model, name);
   const char *backslash = strrchr(name, '\\');
 
-  if (!sid && backslash && backslash[1]) {
-    g_autofree char *short_owned = NULL;
-    sid = g_hash_table_lookup(model->name_to_sid, fold_key(backslash + 1, buffer, &short_owned));
-  }
+  if (!sid && backslash && backslash[1])
+    sid = sid_by_name(model, backslash + 1);
   return sid;
 }
 

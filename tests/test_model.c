@@ -123,6 +123,44 @@ test_model_principals(void)
                   sid_by_name_cases[i].sid);
 }
 
+/* Enough accounts for the directory to grow many times: every one is found by
+ * SID, full name and short name in any case; names given twice (a second SID
+ * for a taken name, a second name for a known SID) keep the first answer;
+ * non-ASCII names fold as g_utf8_casefold() does. */
+static void
+test_model_principals_many(void)
+{
+  g_autoptr(GpModel) model = gp_model_new();
+  const guint count = 20000;
+
+  for (guint i = 0; i < count; i++) {
+    g_autofree char *sid = g_strdup_printf("s-1-5-21-1-2-3-%u", 1000 + i);
+    g_autofree char *name = g_strdup_printf("CONTOSO\\WS-%07u$", i);
+    gp_model_add_principal(model, sid, name);
+  }
+  gp_model_add_principal(model, "S-1-5-21-9-9-9-1000", "OTHER\\ws-0000007$");
+  gp_model_add_principal(model, "S-1-5-21-1-2-3-1008", "CONTOSO\\Second Name");
+  gp_model_add_principal(model, "S-1-5-21-1-2-3-77777", "CONTOSO\\Ünïcode Straße");
+  for (guint i = 0; i < count; i += 7) {
+    g_autofree char *sid = g_strdup_printf("S-1-5-21-1-2-3-%u", 1000 + i);
+    g_autofree char *name = g_strdup_printf("CONTOSO\\WS-%07u$", i);
+    g_autofree char *lower = g_ascii_strdown(name, -1);
+    GP_ASSERT_STR(gp_model_principal_name(model, sid), name);
+    GP_ASSERT_STR(gp_model_principal_sid(model, lower), sid);
+    GP_ASSERT_STR(gp_model_principal_sid(model, strchr(lower, '\\') + 1), sid);
+  }
+  /* The short name was taken by CONTOSO's account; the full name is new. */
+  GP_ASSERT_STR(gp_model_principal_sid(model, "ws-0000007$"), "S-1-5-21-1-2-3-1007");
+  GP_ASSERT_STR(gp_model_principal_sid(model, "other\\WS-0000007$"), "S-1-5-21-9-9-9-1000");
+  GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-9-9-9-1000"), "OTHER\\ws-0000007$");
+  GP_ASSERT_STR(gp_model_principal_name(model, "S-1-5-21-1-2-3-1008"), "CONTOSO\\WS-0000008$");
+  GP_ASSERT_STR(gp_model_principal_sid(model, "second name"), "S-1-5-21-1-2-3-1008");
+  GP_ASSERT_STR(gp_model_principal_sid(model, "ÜNÏCODE STRASSE"), "S-1-5-21-1-2-3-77777");
+  GP_ASSERT_STR(gp_model_principal_sid(model, "contoso\\ünïcode straße"), "S-1-5-21-1-2-3-77777");
+  CU_ASSERT_PTR_NULL(gp_model_principal_sid(model, "WS-0020000$"));
+  CU_ASSERT_PTR_NULL(gp_model_principal_name(model, "S-1-5-21-1-2-3-21000"));
+}
+
 static void
 test_model_principal_copy(void)
 {
@@ -682,6 +720,7 @@ static const GpTestCase cases[] = {
   GP_TEST(test_model_right_lookup),
   GP_TEST(test_error_domain_names),
   GP_TEST(test_model_principals),
+  GP_TEST(test_model_principals_many),
   GP_TEST(test_model_principal_copy),
   GP_TEST(test_model_domain_accounts),
   GP_TEST(test_model_domain_dns_name),
