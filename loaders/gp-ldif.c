@@ -342,7 +342,6 @@ splitter_open_line(LdifSplitter *sp, guint lineno, char *p, gsize len)
     g_ptr_array_add(sp->pool, line);
   }
   line = g_ptr_array_index(sp->pool, sp->current->len);
-  g_string_truncate(line->buffer, 0);
   line->line = lineno;
   line->too_long = FALSE;
   line->in_place = NULL;
@@ -351,6 +350,7 @@ splitter_open_line(LdifSplitter *sp, guint lineno, char *p, gsize len)
     line->in_place = p;
     line->in_place_len = len;
   } else {
+    g_string_truncate(line->buffer, 0);
     splitter_append(sp, p, len);
   }
 }
@@ -387,7 +387,9 @@ splitter_append(LdifSplitter *sp, const char *p, gsize len)
   GString *text = sp->open->buffer;
 
   if (sp->open->in_place) {
-    /* A fold: the logical line is built in the buffer from now on. */
+    /* A fold: the logical line is built in the buffer from now on (a buffer
+     * is emptied only then: most lines never touch theirs). */
+    g_string_truncate(text, 0);
     g_string_append_len(text, sp->open->in_place, (gssize)sp->open->in_place_len);
     sp->open->in_place = NULL;
   }
