@@ -5,6 +5,7 @@
 #   BENCH_SIZES="small 100k" ...                           sizes to run (default: all)
 #   BENCH_DATA=/tmp/gpsim-bench                            where the labs go (never the repo)
 #   BENCH_KEEP=1                                           keep the labs afterwards
+#   BENCH_RUNS=3                                           runs per measurement (median kept)
 #
 # Per size: `gpsim lab generate` writes the lab (once; reused while BENCH_KEEP
 # keeps it), then /usr/bin/time -v measures, page cache warm:
@@ -12,8 +13,10 @@
 #   rsop     gpsim rsop --format jsonl over every computer and every right > /dev/null
 #            (load + evaluation + output), with its peak resident memory
 #   explain  gpsim explain of one computer, every right (load + one evaluation)
-# and prints a markdown table, then the scaling ratios: 1m/500k (input doubled:
-# at most 2.2 expected) and 1m/100k (input x10).
+# each BENCH_RUNS times, keeping the run of median wall time (a shared 2-core
+# machine varies by 20 % from run to run), and prints a markdown table, then
+# the scaling ratios: 1m/500k (input doubled: at most 2.2 expected) and
+# 1m/100k (input x10).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +24,7 @@ GPSIM=${GPSIM:-$here/../../build-bench/gpsim}
 BENCH_SIZES=${BENCH_SIZES:-"small 100k 500k 1m"}
 BENCH_DATA=${BENCH_DATA:-/tmp/gpsim-bench}
 SEED=${BENCH_SEED:-2024}
+BENCH_RUNS=${BENCH_RUNS:-3}
 
 [ -x "$GPSIM" ] || { echo "bench: no gpsim binary at $GPSIM (set GPSIM)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
@@ -40,7 +44,7 @@ params() {
 # /usr/bin/time -v of a command: "WALL_SECONDS PEAK_KB CPU_SECONDS" on stdout (CPU = user +
 # system: what the command itself used, when other work shares the machine); the command's
 # output goes to /dev/null.
-measure() {
+measure_once() {
   local log
   log=$(mktemp)
   /usr/bin/time -v -o "$log" "$@" > /dev/null 2> /dev/null || { echo "bench: failed: $*" >&2; cat "$log" >&2; exit 3; }
@@ -50,6 +54,12 @@ measure() {
     /User time|System time/ { cpu += $2 }
     END { printf "%.2f %d %.2f\n", s, kb, cpu }' "$log"
   rm -f "$log"
+}
+
+# measure_once() BENCH_RUNS times: the run of median wall time.
+measure() {
+  local i
+  for ((i = 0; i < BENCH_RUNS; i++)); do measure_once "$@"; done | sort -n | awk '{ run[NR] = $0 } END { print run[int((NR + 1) / 2)] }'
 }
 
 data_args() {
@@ -99,5 +109,5 @@ if [ -n "${rsop_s[100k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
   awk -v a="${rsop_s[1m]}" -v b="${rsop_s[100k]}" \
     'BEGIN { printf "scaling: 1m / 100k (input x10): %.2fx\n", a / b }'
 fi
-echo "load average before: $load; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
+echo "median of $BENCH_RUNS runs each; load average before: $load; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ { printf "%.0f GB RAM", $2 / 1048576 }' /proc/meminfo)"
 if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$BENCH_DATA"; fi
