@@ -66,7 +66,7 @@ install: build
 	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD_DIR) $(SAN_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(SAN_DIR) $(FUZZ_DIR) $(TSAN_DIR)
 
 # Fuzzing (README "Security"): every loader's libFuzzer target, built with clang
 # and -fsanitize=fuzzer,address,undefined in $(FUZZ_DIR).  `make fuzz-smoke` runs
@@ -93,6 +93,15 @@ fuzz: fuzz-deps
 
 fuzz-smoke: fuzz
 	tests/fuzz/smoke.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(JOBS)
+
+# ThreadSanitizer over every threaded path (tests/tsan/run.sh): the CTest suite,
+# then rsop and explain on a generated lab, in a GP_SANITIZE=thread build of its own.
+TSAN_DIR ?= build-tsan
+.PHONY: tsan
+tsan: deps
+	@[ -f $(TSAN_DIR)/CMakeCache.txt ] || cmake -S . -B $(TSAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGP_SANITIZE=thread
+	cmake --build $(TSAN_DIR) -j $(JOBS)
+	tests/tsan/run.sh $(TSAN_DIR) $(JOBS)
 
 # Differential test against a throwaway Samba AD DC: `make interop SEEDS=200`
 # (tests/interop/README.md).  Needs root; installs Samba's Debian packages.
