@@ -28,6 +28,22 @@ typedef struct {
 
 #define PRINCIPAL_SHORT 0x80000000u
 
+/* The DN indexes: open addressing on (hash, key, value), the key in
+ * model->strings.  A probe finds in one slot what a GHashTable keeps in three
+ * arrays, and "find, else add" hashes the DN once: a million computers are
+ * filed while the load's other threads wait for the one applying records. */
+typedef struct {
+  const char *key; /* NULL: a free slot */
+  gpointer value;  /* NULL with a key: removed (the key may come back) */
+  guint32 hash;
+} DnSlot;
+
+typedef struct {
+  DnSlot *slots;
+  guint32 mask; /* slots - 1: a power of two, at most half used */
+  guint32 used; /* slots with a key */
+} DnIndex;
+
 struct _GpModel {
   /* Keys of the DN indexes and the strings of the principal directory: a
    * million computers make millions of them, allocated and freed in bulk. */
@@ -40,18 +56,18 @@ struct _GpModel {
   GHashTable *domain_accounts; /* RID -> name (owned) */
   GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
-  GHashTable *domains_by_dn;   /* dn_key() in strings -> GpDomain*; so are the other *_by_dn */
+  DnIndex *domains_by_dn;   /* dn_key() in strings -> GpDomain*; so are the other *_by_dn */
   GPtrArray *soms;             /* GpSom* (owned) */
-  GHashTable *soms_by_dn;
+  DnIndex *soms_by_dn;
   GPtrArray *gpos; /* GpGpo* (owned) */
-  GHashTable *gpos_by_dn;
+  DnIndex *gpos_by_dn;
   GHashTable *gpos_by_guid; /* "{UPPER}" -> GPtrArray of GpGpo*, model order */
   GPtrArray *computers;     /* GpComputer* (owned) */
-  GHashTable *computers_by_dn;
+  DnIndex *computers_by_dn;
   GPtrArray *groups; /* GpGroup* (owned) */
-  GHashTable *groups_by_dn;
+  DnIndex *groups_by_dn;
   GPtrArray *users; /* GpUser* (owned) */
-  GHashTable *users_by_dn;
+  DnIndex *users_by_dn;
   GPtrArray *wmi_filters; /* GpWmiFilter* (owned) */
   GHashTable *wmi_filters_by_id;
   GPtrArray *subnets; /* GpSubnet* (owned) */
@@ -602,10 +618,95 @@ key_hash(gconstpointer key)
 
 /* The indexes below have their keys, and their values when strings, in
  * model->strings. */
-static GHashTable *
+static DnSlot *
+dn_slots_new(gsize count)
+{
+  DnSlot *slots = g_new(DnSlot, count);
+
+  /* Zeroed by writing, as principal_slots_new() says why. */
+  memset(slots, 0, count * sizeof *slots);
+  return slots;
+}
+
+static DnIndex *
 dn_index_new(void)
 {
-  return g_hash_table_new(key_hash, g_str_equal);
+  DnIndex *index = g_new0(DnIndex, 1);
+
+  index->mask = 63;
+  index->slots = dn_slots_new(index->mask + 1);
+  return index;
+}
+
+static void
+dn_index_free(DnIndex *index)
+{
+  g_free(index->slots);
+  g_free(index);
+}
+
+/* Returns: the slot of @key: the one holding it, else the free one where it would go. */
+static DnSlot *
+dn_index_slot(const DnIndex *index, const char *key, guint32 hash)
+{
+  guint32 at = hash & index->mask;
+
+  while (index->slots[at].key != NULL
+         && (index->slots[at].hash != hash || strcmp(index->slots[at].key, key) != 0))
+    at = (at + 1) & index->mask;
+  return &index->slots[at];
+}
+
+static gpointer
+dn_index_lookup(const DnIndex *index, const char *key)
+{
+  return dn_index_slot(index, key, key_hash(key))->value;
+}
+
+/* Makes room for one more key (removed keys are dropped on the way). */
+static void
+dn_index_reserve(DnIndex *index)
+{
+  g_autofree DnSlot *old = NULL;
+  guint32 size = index->mask + 1;
+
+  if ((index->used + 1) * 2 <= size)
+    return;
+  old = index->slots;
+  index->mask = 2 * size - 1;
+  index->slots = dn_slots_new(2 * size);
+  index->used = 0;
+  for (guint32 i = 0; i < size; i++) {
+    guint32 at = old[i].hash & index->mask;
+    if (old[i].value == NULL)
+      continue;
+    while (index->slots[at].key != NULL)
+      at = (at + 1) & index->mask;
+    index->slots[at] = old[i];
+    index->used++;
+  }
+}
+
+/* The slot of @key, with room to fill it; *@hash is the key's hash. */
+static DnSlot *
+dn_index_claim(DnIndex *index, const char *key, guint32 *hash)
+{
+  *hash = key_hash(key);
+  dn_index_reserve(index);
+  return dn_index_slot(index, key, *hash);
+}
+
+/* Files @value in @slot (from dn_index_claim(), nothing added since) under @key. */
+static void
+dn_index_fill(GpModel *model, DnIndex *index, DnSlot *slot, const char *key, guint32 hash,
+              gpointer value)
+{
+  if (slot->key == NULL) {
+    slot->key = g_string_chunk_insert(model->strings, key);
+    slot->hash = hash;
+    index->used++;
+  }
+  slot->value = value;
 }
 
 /* Zeroed by writing: calloc() leaves a large block on the shared zero page,
@@ -689,18 +790,18 @@ gp_model_free(GpModel *model)
   principal_index_free(model->by_name);
   g_hash_table_unref(model->domain_accounts);
   g_hash_table_unref(model->server_sites);
-  g_hash_table_unref(model->domains_by_dn);
+  dn_index_free(model->domains_by_dn);
   g_ptr_array_unref(model->domains);
-  g_hash_table_unref(model->soms_by_dn);
+  dn_index_free(model->soms_by_dn);
   g_ptr_array_unref(model->soms);
-  g_hash_table_unref(model->gpos_by_dn);
+  dn_index_free(model->gpos_by_dn);
   g_hash_table_unref(model->gpos_by_guid);
   g_ptr_array_unref(model->gpos);
-  g_hash_table_unref(model->computers_by_dn);
+  dn_index_free(model->computers_by_dn);
   g_ptr_array_unref(model->computers);
-  g_hash_table_unref(model->groups_by_dn);
+  dn_index_free(model->groups_by_dn);
   g_ptr_array_unref(model->groups);
-  g_hash_table_unref(model->users_by_dn);
+  dn_index_free(model->users_by_dn);
   g_ptr_array_unref(model->users);
   g_hash_table_unref(model->wmi_filters_by_id);
   g_ptr_array_unref(model->wmi_filters);
@@ -944,7 +1045,7 @@ apply_server_sites(GpModel *model)
 
   g_hash_table_iter_init(&iter, model->server_sites);
   while (g_hash_table_iter_next(&iter, &key, &site)) {
-    GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
+    GpComputer *computer = dn_index_lookup(model->computers_by_dn, key);
     if (computer && !computer->site)
       computer->site = g_strdup(site);
   }
@@ -974,7 +1075,9 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
-  GpDomain *domain = g_hash_table_lookup(model->domains_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->domains_by_dn, key, &hash);
+  GpDomain *domain = slot->value;
 
   if (domain)
     return domain;
@@ -982,7 +1085,7 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
   domain->dn = g_strdup(dn);
   domain->dns_name = gp_dn_to_dns_name(dn);
   g_ptr_array_add(model->domains, domain);
-  g_hash_table_insert(model->domains_by_dn, model_strdup(model, key), domain);
+  dn_index_fill(model, model->domains_by_dn, slot, key, hash, domain);
   return domain;
 }
 
@@ -993,7 +1096,7 @@ gp_model_find_domain(const GpModel *model, const char *dn)
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
 
-  return g_hash_table_lookup(model->domains_by_dn, key);
+  return dn_index_lookup(model->domains_by_dn, key);
 }
 
 const GPtrArray *
@@ -1008,7 +1111,9 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
-  GpSom *som = g_hash_table_lookup(model->soms_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->soms_by_dn, key, &hash);
+  GpSom *som = slot->value;
 
   if (som)
     return som;
@@ -1017,7 +1122,7 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
   som->kind = kind;
   som->links = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
   g_ptr_array_add(model->soms, som);
-  g_hash_table_insert(model->soms_by_dn, model_strdup(model, key), som);
+  dn_index_fill(model, model->soms_by_dn, slot, key, hash, som);
   return som;
 }
 
@@ -1028,7 +1133,7 @@ gp_model_find_som(const GpModel *model, const char *dn)
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
 
-  return g_hash_table_lookup(model->soms_by_dn, key);
+  return dn_index_lookup(model->soms_by_dn, key);
 }
 
 const GpSom *
@@ -1073,7 +1178,9 @@ gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
   const char *key = dn_key(dn, buffer, &owned);
   g_autofree char *cn = gp_dn_first_value(dn);
   g_autofree char *guid = gp_guid_normalize(cn);
-  GpGpo *gpo = g_hash_table_lookup(model->gpos_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->gpos_by_dn, key, &hash);
+  GpGpo *gpo = slot->value;
 
   if (gpo)
     return gpo;
@@ -1081,7 +1188,7 @@ gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
     return NULL;
   gpo = gpo_new(model, guid);
   gpo->dn = g_strdup(dn);
-  g_hash_table_insert(model->gpos_by_dn, model_strdup(model, key), gpo);
+  dn_index_fill(model, model->gpos_by_dn, slot, key, hash, gpo);
   return gpo;
 }
 
@@ -1101,7 +1208,7 @@ gp_model_find_gpo_dn(const GpModel *model, const char *dn)
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
 
-  return g_hash_table_lookup(model->gpos_by_dn, key);
+  return dn_index_lookup(model->gpos_by_dn, key);
 }
 
 GPtrArray *
@@ -1132,7 +1239,9 @@ gp_model_ensure_computer(GpModel *model, const char *dn)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
-  GpComputer *computer = g_hash_table_lookup(model->computers_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->computers_by_dn, key, &hash);
+  GpComputer *computer = slot->value;
 
   if (computer)
     return computer;
@@ -1141,7 +1250,7 @@ gp_model_ensure_computer(GpModel *model, const char *dn)
   computer->cn = dn_first_value(dn);
   computer->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->computers, computer);
-  g_hash_table_insert(model->computers_by_dn, model_strdup(model, key), computer);
+  dn_index_fill(model, model->computers_by_dn, slot, key, hash, computer);
   return computer;
 }
 
@@ -1203,7 +1312,7 @@ gp_model_find_computers(const GpModel *model, const char *name)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = strchr(name, '=') ? dn_key(name, buffer, &owned) : NULL;
-  const GpComputer *by_dn = key ? g_hash_table_lookup(model->computers_by_dn, key) : NULL;
+  const GpComputer *by_dn = key ? dn_index_lookup(model->computers_by_dn, key) : NULL;
 
   for (guint i = 0; i < model->computers->len; i++) {
     GpComputer *computer = g_ptr_array_index(model->computers, i);
@@ -1221,14 +1330,17 @@ gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
   g_autofree char *new_owned = NULL;
   const char *old_key = dn_key(computer->dn, old_buffer, &old_owned);
   const char *new_key = dn_key(new_dn, new_buffer, &new_owned);
-  GpComputer *there = g_hash_table_lookup(model->computers_by_dn, new_key);
+  GpComputer *there = dn_index_lookup(model->computers_by_dn, new_key);
+  DnSlot *slot;
+  guint32 hash;
 
   if (there && there != computer)
     return FALSE;
-  /* The old key's copy stays in model->strings until the model is freed. */
-  if (g_hash_table_lookup(model->computers_by_dn, old_key) == computer)
-    g_hash_table_remove(model->computers_by_dn, old_key);
-  g_hash_table_replace(model->computers_by_dn, model_strdup(model, new_key), computer);
+  /* The old key stays, without a value, until the index grows. */
+  if (dn_index_lookup(model->computers_by_dn, old_key) == computer)
+    dn_index_slot(model->computers_by_dn, old_key, key_hash(old_key))->value = NULL;
+  slot = dn_index_claim(model->computers_by_dn, new_key, &hash);
+  dn_index_fill(model, model->computers_by_dn, slot, new_key, hash, computer);
   g_free(computer->dn);
   computer->dn = g_strdup(new_dn);
   g_free(computer->cn);
@@ -1244,7 +1356,9 @@ gp_model_ensure_group(GpModel *model, const char *dn)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
-  GpGroup *group = g_hash_table_lookup(model->groups_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->groups_by_dn, key, &hash);
+  GpGroup *group = slot->value;
 
   if (group)
     return group;
@@ -1253,7 +1367,7 @@ gp_model_ensure_group(GpModel *model, const char *dn)
   group->member_of = g_ptr_array_new_with_free_func(g_free);
   group->members = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->groups, group);
-  g_hash_table_insert(model->groups_by_dn, model_strdup(model, key), group);
+  dn_index_fill(model, model->groups_by_dn, slot, key, hash, group);
   return group;
 }
 
@@ -1264,7 +1378,7 @@ gp_model_find_group(const GpModel *model, const char *dn)
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
 
-  return g_hash_table_lookup(model->groups_by_dn, key);
+  return dn_index_lookup(model->groups_by_dn, key);
 }
 
 const GpGroup *
@@ -1292,7 +1406,9 @@ gp_model_ensure_user(GpModel *model, const char *dn)
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
   const char *key = dn_key(dn, buffer, &owned);
-  GpUser *user = g_hash_table_lookup(model->users_by_dn, key);
+  guint32 hash;
+  DnSlot *slot = dn_index_claim(model->users_by_dn, key, &hash);
+  GpUser *user = slot->value;
 
   if (user)
     return user;
@@ -1300,7 +1416,7 @@ gp_model_ensure_user(GpModel *model, const char *dn)
   user->dn = g_strdup(dn);
   user->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->users, user);
-  g_hash_table_insert(model->users_by_dn, model_strdup(model, key), user);
+  dn_index_fill(model, model->users_by_dn, slot, key, hash, user);
   return user;
 }
 
