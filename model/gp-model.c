@@ -56,7 +56,7 @@ struct _GpModel {
   GHashTable *domain_accounts; /* RID -> name (owned) */
   GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
-  DnIndex *domains_by_dn;   /* dn_key() in strings -> GpDomain*; so are the other *_by_dn */
+  DnIndex *domains_by_dn;      /* dn_key() -> GpDomain*; so are the other *_by_dn */
   GPtrArray *soms;             /* GpSom* (owned) */
   DnIndex *soms_by_dn;
   GPtrArray *gpos; /* GpGpo* (owned) */
