@@ -112,8 +112,8 @@ interop: build
 
 # Scaling benchmark (tests/bench/run.sh): generated labs of 50, 100 k, 500 k and 1 M
 # computers under /tmp, timed with /usr/bin/time -v against `cat` of the same bytes.
-# BENCH_SIZES="small 100k" picks sizes.  Release build of its own (-O2: -O3 trips
-# -Wmaybe-uninitialized in loaders/gp-sd.c).
+# BENCH_SIZES="small 100k" picks sizes, BENCH_RUNS the runs per figure (median).
+# Release build of its own, -O2 (the README's figures).
 .PHONY: bench
 bench: deps
 	@[ -x /usr/bin/time ] || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends time; }
