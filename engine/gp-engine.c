@@ -166,8 +166,9 @@ result_new(const GpComputer *computer)
 
 /* The SOM list of one container (the part of a placement DN after its first RDN). */
 typedef struct {
-  GPtrArray *soms;  /* const GpSom*, nearest first */
-  GPtrArray *notes; /* char*: what gp_list_build_soms() noted */
+  GPtrArray *soms;      /* const GpSom*, nearest first */
+  GPtrArray *notes;     /* char*: what gp_list_build_soms() noted */
+  GPtrArray *sensitive; /* const GpGpo*: som_sensitive_gpos() of each SOM, in order */
 } Chain;
 
 struct _GpEngineCache {
@@ -236,6 +237,7 @@ chain_free(Chain *chain)
 {
   g_ptr_array_unref(chain->soms);
   g_ptr_array_unref(chain->notes);
+  g_ptr_array_unref(chain->sensitive);
   g_free(chain);
 }
 
@@ -300,7 +302,11 @@ dn_parent_part(const char *dn)
   return NULL;
 }
 
-/* The SOM list (and its notes) of @dn's container, computed once per container. */
+static const GPtrArray *som_sensitive_gpos(GpEngineCache *cache, const GpSom *som);
+
+/* The SOM list (and its notes) of @dn's container, computed once per container,
+ * with the GPOs whose verdict needs the token: a computer then looks up its
+ * container once, rather than each SOM of it. */
 static const Chain *
 cache_chain(GpEngineCache *cache, const char *dn)
 {
@@ -315,6 +321,10 @@ cache_chain(GpEngineCache *cache, const char *dn)
   chain = g_new0(Chain, 1);
   chain->soms = g_steal_pointer(&scratch->soms);
   chain->notes = g_steal_pointer(&scratch->notes);
+  chain->sensitive = g_ptr_array_new();
+  for (guint i = 0; i < chain->soms->len; i++)
+    g_ptr_array_extend(chain->sensitive,
+                       (GPtrArray *)som_sensitive_gpos(cache, chain->soms->pdata[i]), NULL, NULL);
   scratch->soms = g_ptr_array_new();
   scratch->notes = g_ptr_array_new();
   g_hash_table_insert(cache->chains, g_strdup(parent ? parent : ""), chain);
@@ -419,7 +429,7 @@ placement_dn(const GpComputer *computer, const GpEngineOptions *options, GpResul
 /* Steps A and the site: the SOM list, shared by the containers' computers with a cache. */
 static const GpSom *
 build_soms(const GpModel *model, const GpComputer *computer, const GpEngineOptions *options,
-           GpEngineCache *cache, GpResult *result)
+           GpEngineCache *cache, GpResult *result, const Chain **out_chain)
 {
   g_autofree char *dn = placement_dn(computer, options, result);
   const GpSom *site;
@@ -429,6 +439,8 @@ build_soms(const GpModel *model, const GpComputer *computer, const GpEngineOptio
                                             "local policy applies"));
   } else if (cache) {
     const Chain *chain = cache_chain(cache, dn);
+    if (out_chain)
+      *out_chain = chain;
     g_ptr_array_extend(result->soms, chain->soms, NULL, NULL);
     g_ptr_array_extend(result->notes, chain->notes, (GCopyFunc)(void (*)(void))g_strdup, NULL);
   } else {
@@ -468,7 +480,7 @@ evaluate(const GpModel *model, const GpComputer *computer, const GpEngineOptions
   g_autoptr(GPtrArray) token = NULL;
 
   decide_role(computer, options, result);
-  build_soms(model, computer, options, cache, result);
+  build_soms(model, computer, options, cache, result, NULL);
   gp_list_build_entries(result);
   token = computer_token(model, computer, options, cache);
   gp_list_filter_entries(model, options, token, cache ? &cache->aids : NULL, result);
@@ -494,25 +506,33 @@ gp_engine_cache_evaluate(GpEngineCache *cache, const GpComputer *computer, GErro
   return evaluate(cache->model, computer, &cache->options, cache, error);
 }
 
-/* Appends the ACE numbers that decide each token-dependent GPO of @soms.  The
- * token index knows them for the groups computers share, so most computers get
- * them without a token of their own. */
 static void
-key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const GPtrArray *soms,
-                 GByteArray *key)
+key_add_decisions(GpEngineCache *cache, GpTokenRef *token, const GpComputer *computer,
+                  const GPtrArray *gpos, GByteArray *key)
+{
+  for (guint k = 0; k < gpos->len; k++) {
+    const GpGpo *gpo = gpos->pdata[k];
+    guint decisions[4];
+    gp_token_index_decisions(cache->aids.tokens, token, computer, cache->options.extra_groups,
+                             gpo->security_descriptor, decisions);
+    g_byte_array_append(key, (const guint8 *)decisions, sizeof decisions);
+  }
+}
+
+/* Appends the ACE numbers that decide each token-dependent GPO of the SOM
+ * list: @chain's (nullable), then @site's (nullable).  The token index knows
+ * them for the groups computers share, so most computers get them without a
+ * token of their own. */
+static void
+key_add_verdicts(GpEngineCache *cache, const GpComputer *computer, const Chain *chain,
+                 const GpSom *site, GByteArray *key)
 {
   g_auto(GpTokenRef) token = { 0 };
 
-  for (guint i = 0; i < soms->len; i++) {
-    const GPtrArray *gpos = som_sensitive_gpos(cache, soms->pdata[i]);
-    for (guint k = 0; k < gpos->len; k++) {
-      const GpGpo *gpo = gpos->pdata[k];
-      guint decisions[4];
-      gp_token_index_decisions(cache->aids.tokens, &token, computer, cache->options.extra_groups,
-                               gpo->security_descriptor, decisions);
-      g_byte_array_append(key, (const guint8 *)decisions, sizeof decisions);
-    }
-  }
+  if (chain)
+    key_add_decisions(cache, &token, computer, chain->sensitive, key);
+  if (site)
+    key_add_decisions(cache, &token, computer, som_sensitive_gpos(cache, site), key);
 }
 
 /* The class of the key in cache->key: from the classes this cache has met
@@ -540,12 +560,13 @@ gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *ou
 {
   GpResult *result = result_new(computer);
   GByteArray *key = cache->key;
+  const Chain *chain = NULL;
   const GpSom *site;
   guint role;
 
   g_byte_array_set_size(key, 0);
   decide_role(computer, &cache->options, result);
-  site = build_soms(cache->model, computer, &cache->options, cache, result);
+  site = build_soms(cache->model, computer, &cache->options, cache, result, &chain);
   role = result->role;
   for (guint i = 0; i < result->notes->len; i++)
     g_byte_array_append(key, result->notes->pdata[i], (guint)strlen(result->notes->pdata[i]) + 1);
@@ -555,7 +576,7 @@ gp_engine_cache_head(GpEngineCache *cache, const GpComputer *computer, guint *ou
   g_byte_array_append(key, (const guint8 *)&role, sizeof role);
   g_byte_array_append(key, (const guint8 *)result->soms->pdata,
                       result->soms->len * (guint)sizeof(gpointer));
-  key_add_verdicts(cache, computer, result->soms, key);
+  key_add_verdicts(cache, computer, chain, site, key);
   *out_class = cache_class(cache, out_new);
   return result;
 }
