@@ -5,6 +5,14 @@
 
 #include "gp-names.h"
 
+/* An open-addressed index: mask + 1 slots (a power of two, at most half of
+ * them used) of one of the slot types below. */
+typedef struct {
+  gpointer slots;
+  guint32 mask;
+  guint32 used; /* slots with a key */
+} SlotIndex;
+
 /* The principal directory: an entry per name given, in model->strings,
  * indexed by open addressing on (hash, entry) pairs.  A million computer
  * accounts are named while loading: a probe reads the 8-byte slots and the
@@ -20,11 +28,7 @@ typedef struct {
   guint32 entry; /* 1 + the entry's index, 0 for a free slot; PRINCIPAL_SHORT: its short name */
 } PrincipalSlot;
 
-typedef struct {
-  PrincipalSlot *slots;
-  guint32 mask; /* slots - 1: a power of two, at most half used */
-  guint32 used;
-} PrincipalIndex;
+typedef SlotIndex PrincipalIndex; /* of PrincipalSlot */
 
 #define PRINCIPAL_SHORT 0x80000000u
 
@@ -38,11 +42,7 @@ typedef struct {
   guint32 hash;
 } DnSlot;
 
-typedef struct {
-  DnSlot *slots;
-  guint32 mask; /* slots - 1: a power of two, at most half used */
-  guint32 used; /* slots with a key */
-} DnIndex;
+typedef SlotIndex DnIndex; /* of DnSlot */
 
 struct _GpModel {
   /* Keys of the DN indexes and the strings of the principal directory: a
@@ -616,45 +616,69 @@ key_hash(gconstpointer key)
   return (guint)(hash ^ (hash >> 32));
 }
 
-/* The indexes below have their keys, and their values when strings, in
- * model->strings. */
-static DnSlot *
-dn_slots_new(gsize count)
+/* Zeroed by writing: calloc() leaves a large block on the shared zero page,
+ * and the first write after a probe has read it then costs every core a TLB
+ * flush (a tenth of the time of loading a million principals). */
+static gpointer
+slots_new(gsize count, gsize slot_size)
 {
-  DnSlot *slots = g_new(DnSlot, count);
+  gpointer slots = g_malloc_n(count, slot_size);
 
-  /* Zeroed by writing, as principal_slots_new() says why. */
-  memset(slots, 0, count * sizeof *slots);
+  memset(slots, 0, count * slot_size);
   return slots;
 }
 
-static DnIndex *
-dn_index_new(void)
+static SlotIndex *
+slot_index_new(guint32 count, gsize slot_size)
 {
-  DnIndex *index = g_new0(DnIndex, 1);
+  SlotIndex *index = g_new0(SlotIndex, 1);
 
-  index->mask = 63;
-  index->slots = dn_slots_new(index->mask + 1);
+  index->mask = count - 1;
+  index->slots = slots_new(count, slot_size);
   return index;
 }
 
 static void
-dn_index_free(DnIndex *index)
+slot_index_free(SlotIndex *index)
 {
   g_free(index->slots);
   g_free(index);
+}
+
+/* Doubles @index's slots when @more keys would fill more than half of them.
+ * Returns: (transfer full) (nullable): the old slots, for the caller to file
+ * again (the index counts none of them), or NULL when there was room. */
+static gpointer
+slot_index_grow(SlotIndex *index, guint32 more, gsize slot_size)
+{
+  gpointer old = index->slots;
+  guint32 size = index->mask + 1;
+
+  if ((index->used + more) * 2 <= size)
+    return NULL;
+  index->mask = 2 * size - 1;
+  index->slots = slots_new(2 * (gsize)size, slot_size);
+  index->used = 0;
+  return old;
+}
+
+/* The DN indexes have their keys in model->strings. */
+static DnIndex *
+dn_index_new(void)
+{
+  return slot_index_new(64, sizeof(DnSlot));
 }
 
 /* Returns: the slot of @key: the one holding it, else the free one where it would go. */
 static DnSlot *
 dn_index_slot(const DnIndex *index, const char *key, guint32 hash)
 {
+  DnSlot *slots = index->slots;
   guint32 at = hash & index->mask;
 
-  while (index->slots[at].key != NULL
-         && (index->slots[at].hash != hash || strcmp(index->slots[at].key, key) != 0))
+  while (slots[at].key != NULL && (slots[at].hash != hash || strcmp(slots[at].key, key) != 0))
     at = (at + 1) & index->mask;
-  return &index->slots[at];
+  return &slots[at];
 }
 
 static gpointer
@@ -667,22 +691,16 @@ dn_index_lookup(const DnIndex *index, const char *key)
 static void
 dn_index_reserve(DnIndex *index)
 {
-  g_autofree DnSlot *old = NULL;
-  guint32 size = index->mask + 1;
+  g_autofree DnSlot *old = slot_index_grow(index, 1, sizeof(DnSlot));
+  DnSlot *slots = index->slots;
 
-  if ((index->used + 1) * 2 <= size)
-    return;
-  old = index->slots;
-  index->mask = 2 * size - 1;
-  index->slots = dn_slots_new(2 * size);
-  index->used = 0;
-  for (guint32 i = 0; i < size; i++) {
+  for (guint32 i = 0; old && i < (index->mask + 1) / 2; i++) {
     guint32 at = old[i].hash & index->mask;
     if (old[i].value == NULL)
       continue;
-    while (index->slots[at].key != NULL)
+    while (slots[at].key != NULL)
       at = (at + 1) & index->mask;
-    index->slots[at] = old[i];
+    slots[at] = old[i];
     index->used++;
   }
 }
@@ -709,35 +727,6 @@ dn_index_fill(GpModel *model, DnIndex *index, DnSlot *slot, const char *key, gui
   slot->value = value;
 }
 
-/* Zeroed by writing: calloc() leaves a large block on the shared zero page,
- * and the first write after a probe has read it then costs every core a TLB
- * flush (a tenth of the time of loading a million principals). */
-static PrincipalSlot *
-principal_slots_new(gsize count)
-{
-  PrincipalSlot *slots = g_new(PrincipalSlot, count);
-
-  memset(slots, 0, count * sizeof *slots);
-  return slots;
-}
-
-static PrincipalIndex *
-principal_index_new(void)
-{
-  PrincipalIndex *index = g_new0(PrincipalIndex, 1);
-
-  index->mask = 255;
-  index->slots = principal_slots_new(index->mask + 1);
-  return index;
-}
-
-static void
-principal_index_free(PrincipalIndex *index)
-{
-  g_free(index->slots);
-  g_free(index);
-}
-
 /* Returns: (transfer none): a copy of @text that lives as long as @model. */
 static char *
 model_strdup(GpModel *model, const char *text)
@@ -754,8 +743,8 @@ gp_model_new(void)
   model->rights = g_ptr_array_new_with_free_func((GDestroyNotify)gp_right_info_free);
   model->rights_by_name = index_new();
   model->principals = g_array_new(FALSE, FALSE, sizeof(PrincipalEntry));
-  model->by_sid = principal_index_new();
-  model->by_name = principal_index_new();
+  model->by_sid = slot_index_new(256, sizeof(PrincipalSlot));
+  model->by_name = slot_index_new(256, sizeof(PrincipalSlot));
   model->domain_accounts = g_hash_table_new_full(NULL, NULL, NULL, g_free);
   model->server_sites = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   model->domains = g_ptr_array_new_with_free_func((GDestroyNotify)domain_free);
@@ -786,22 +775,22 @@ gp_model_free(GpModel *model)
   g_hash_table_unref(model->rights_by_name);
   g_ptr_array_unref(model->rights);
   g_array_unref(model->principals);
-  principal_index_free(model->by_sid);
-  principal_index_free(model->by_name);
+  slot_index_free(model->by_sid);
+  slot_index_free(model->by_name);
   g_hash_table_unref(model->domain_accounts);
   g_hash_table_unref(model->server_sites);
-  dn_index_free(model->domains_by_dn);
+  slot_index_free(model->domains_by_dn);
   g_ptr_array_unref(model->domains);
-  dn_index_free(model->soms_by_dn);
+  slot_index_free(model->soms_by_dn);
   g_ptr_array_unref(model->soms);
-  dn_index_free(model->gpos_by_dn);
+  slot_index_free(model->gpos_by_dn);
   g_hash_table_unref(model->gpos_by_guid);
   g_ptr_array_unref(model->gpos);
-  dn_index_free(model->computers_by_dn);
+  slot_index_free(model->computers_by_dn);
   g_ptr_array_unref(model->computers);
-  dn_index_free(model->groups_by_dn);
+  slot_index_free(model->groups_by_dn);
   g_ptr_array_unref(model->groups);
-  dn_index_free(model->users_by_dn);
+  slot_index_free(model->users_by_dn);
   g_ptr_array_unref(model->users);
   g_hash_table_unref(model->wmi_filters_by_id);
   g_ptr_array_unref(model->wmi_filters);
@@ -837,21 +826,17 @@ gp_model_rights(const GpModel *model)
 static void
 principal_index_reserve(PrincipalIndex *index, guint32 more)
 {
-  g_autofree PrincipalSlot *old = NULL;
-  guint32 size = index->mask + 1;
+  g_autofree PrincipalSlot *old = slot_index_grow(index, more, sizeof(PrincipalSlot));
+  PrincipalSlot *slots = index->slots;
 
-  if ((index->used + more) * 2 <= size)
-    return;
-  old = index->slots;
-  index->mask = 2 * size - 1;
-  index->slots = principal_slots_new(2 * size);
-  for (guint32 i = 0; i < size; i++) {
+  for (guint32 i = 0; old && i < (index->mask + 1) / 2; i++) {
     guint32 at = old[i].hash & index->mask;
     if (old[i].entry == 0)
       continue;
-    while (index->slots[at].entry != 0)
+    while (slots[at].entry != 0)
       at = (at + 1) & index->mask;
-    index->slots[at] = old[i];
+    slots[at] = old[i];
+    index->used++;
   }
 }
 
@@ -887,12 +872,12 @@ static PrincipalSlot *
 principal_slot(const GpModel *model, const PrincipalIndex *index, guint32 hash,
                PrincipalMatch match, const char *key)
 {
+  PrincipalSlot *slots = index->slots;
   guint32 at = hash & index->mask;
 
-  while (index->slots[at].entry != 0
-         && (index->slots[at].hash != hash || !match(model, index->slots[at].entry, key)))
+  while (slots[at].entry != 0 && (slots[at].hash != hash || !match(model, slots[at].entry, key)))
     at = (at + 1) & index->mask;
-  return &index->slots[at];
+  return &slots[at];
 }
 
 /* A key of the directory and its slot.  g_str_hash() keeps a run of accounts
@@ -918,7 +903,7 @@ start_key(const PrincipalIndex *index, const char *text, gboolean is_sid, Princi
   found->hash = g_str_hash(found->key);
   found->slot = NULL;
 #if defined(__GNUC__)
-  __builtin_prefetch(&index->slots[found->hash & index->mask]);
+  __builtin_prefetch((const PrincipalSlot *)index->slots + (found->hash & index->mask));
 #endif
 }
 
