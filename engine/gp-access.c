@@ -55,48 +55,15 @@ equal_from_end(const char *a, const char *b, gsize len)
   return TRUE;
 }
 
-/* gp_dn_normalize() of printable ASCII without '\\' and without blanks next to
- * ',' or '=' or at either end is its lower-case copy.  Returns: FALSE when the
- * byte at @p of @dn rules that out. */
-static gboolean
-plain_at(const char *dn, const char *p)
-{
-  guchar c = (guchar)*p;
-
-  if (c < 0x20 || c > 0x7e || c == '\\')
-    return FALSE;
-  return c != ' '
-         || !(p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ','
-              || p[-1] == '=');
-}
-
-/* gp_dn_normalize() for the common DN, quickly. */
+/* Returns: (transfer full): gp_dn_normalize(@dn), quickly for the common DN. */
 static char *
 dn_key(const char *dn)
 {
-  const char *p;
+  char buffer[GP_KEY_BUFFER];
+  char *owned = NULL;
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
-  for (p = dn; *p; p++)
-    if (!plain_at(dn, p))
-      return gp_dn_normalize(dn);
-  return g_ascii_strdown(dn, p - dn);
-}
-
-/* dn_key() into @buffer, which it returns: one pass and no allocation for the
- * common DN. */
-static const char *
-dn_key_into(const char *dn, GString *buffer)
-{
-  g_string_truncate(buffer, 0);
-  for (const char *p = dn; *p; p++) {
-    if (!plain_at(dn, p)) {
-      g_autofree char *key = gp_dn_normalize(dn);
-      g_string_assign(buffer, key);
-      break;
-    }
-    g_string_append_c(buffer, lower(*p));
-  }
-  return buffer->str;
+  return owned ? owned : g_strdup(key);
 }
 
 /* A signature being built, reused from one computer to the next. */
@@ -244,7 +211,8 @@ struct _GpTokenIndex {
   GHashTable *pool;    /* char* (owned): the SIDs memo entries point to, a set */
   GHashTable *decided; /* Decided* (owned), a set; entries point to memo entries */
   Scratch signature;
-  GString *dn; /* the normalised DN of the computer being signed */
+  char dn[GP_KEY_BUFFER]; /* the normalised DN of the computer being signed... */
+  char *dn_owned;         /* (nullable) ...when it does not fit there */
 };
 
 /* Returns: (transfer none): the node of @dn, added when new; its key in @out_key. */
@@ -291,7 +259,6 @@ gp_token_index_new(const GpModel *model)
   index->memo = g_hash_table_new_full(memo_hash, memo_equal, g_free, NULL);
   index->pool = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   index->decided = g_hash_table_new_full(decided_hash, decided_equal, g_free, NULL);
-  index->dn = g_string_new(NULL);
   for (guint i = 0; i < groups->len; i++) {
     const GpGroup *group = g_ptr_array_index(groups, i);
     const char *key;
@@ -320,7 +287,7 @@ gp_token_index_free(GpTokenIndex *index)
   g_hash_table_unref(index->memo);
   g_hash_table_unref(index->pool);
   g_free(index->signature.data);
-  g_string_free(index->dn, TRUE);
+  g_free(index->dn_owned);
   g_free(index);
 }
 
@@ -542,9 +509,13 @@ token_signature(GpTokenIndex *index, const GpComputer *computer, const Primary *
                 gboolean dc, const char *const *extra_groups)
 {
   Scratch *key = &index->signature;
-  const DnNode *node
-      = computer->dn ? index_lookup(index, dn_key_into(computer->dn, index->dn)) : NULL;
+  const DnNode *node = NULL;
   gsize n_extra = 0;
+
+  if (computer->dn) {
+    g_clear_pointer(&index->dn_owned, g_free);
+    node = index_lookup(index, gp_dn_key(computer->dn, index->dn, &index->dn_owned));
+  }
 
   if (node && node->group)
     return FALSE;

@@ -73,6 +73,89 @@ dn_join_from(GPtrArray *rdns, guint first)
   return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
+/* ------------------------------------------------------------ keys */
+
+/* @b in each of the 8 bytes of a word. */
+#define BYTES(b) (G_GUINT64_CONSTANT(0x0101010101010101) * (guint8)(b))
+
+/* g_ascii_tolower() or g_ascii_toupper() of @c. */
+static inline char
+ascii_case(char c, gboolean upper)
+{
+  if (upper)
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+  return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* A million DNs, names and SIDs are made keys while loading, so ASCII goes
+ * 8 bytes at a time. */
+gboolean
+gp_ascii_case_copy(char *dst, const char *src, gsize len, gboolean upper)
+{
+  /* The letters whose case changes: @first up to @first + 25. */
+  guint8 first = upper ? 'a' : 'A';
+  gboolean ascii = TRUE;
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8) {
+    guint64 word;
+    memcpy(&word, src + i, 8);
+    if (word & BYTES(0x80))
+      break;
+    /* With no byte above 0x7f these sums carry from no byte to the next:
+     * the top bit of a byte tells whether it is at least @first, then at
+     * least @first + 26.  Letters have 0x20 flipped. */
+    word ^= ((word + BYTES(0x80 - first)) & ~(word + BYTES(0x80 - first - 26)) & BYTES(0x80)) >> 2;
+    memcpy(dst + i, &word, 8);
+  }
+  for (; i < len; i++) {
+    ascii = ascii && (guchar)src[i] < 0x80;
+    dst[i] = ascii_case(src[i], upper);
+  }
+  return ascii;
+}
+
+/* Whether gp_dn_normalize() of the @len bytes of @dn is their lower case:
+ * printable ASCII, no '\\', no blank next to ',' or '=' or at either end. */
+static gboolean
+dn_is_plain(const char *dn, gsize len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8) {
+    guint64 word, slash;
+    memcpy(&word, dn + i, 8);
+    slash = word ^ BYTES('\\');
+    /* a byte below 0x20, above 0x7e, or a '\\' (exact, whatever the carries) */
+    if ((((word - BYTES(0x20)) & ~word) | (word + BYTES(1)) | word | ((slash - BYTES(1)) & ~slash))
+        & BYTES(0x80))
+      return FALSE;
+  }
+  for (; i < len; i++)
+    if ((guchar)dn[i] < 0x20 || (guchar)dn[i] > 0x7e || dn[i] == '\\')
+      return FALSE;
+  for (const char *p = memchr(dn, ' ', len); p; p = memchr(p + 1, ' ', len - (gsize)(p + 1 - dn)))
+    if (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '=')
+      return FALSE;
+  return TRUE;
+}
+
+/* The usual DN (dn_is_plain()) normalises to its lower case: loading a
+ * million computers looks up a million DNs, and rsop a million more. */
+const char *
+gp_dn_key(const char *dn, char *buffer, char **owned)
+{
+  gsize len = strlen(dn);
+
+  if (!dn_is_plain(dn, len))
+    return *owned = gp_dn_normalize(dn);
+  if (len >= GP_KEY_BUFFER)
+    return *owned = g_ascii_strdown(dn, (gssize)len);
+  gp_ascii_case_copy(buffer, dn, len, FALSE);
+  buffer[len] = '\0';
+  return buffer;
+}
+
 char *
 gp_dn_parent(const char *dn)
 {

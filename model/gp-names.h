@@ -15,6 +15,19 @@ G_BEGIN_DECLS
  * the model files SOMs, GPOs and computers.  Returns: (transfer full) */
 char *gp_dn_normalize(const char *dn);
 
+/* Room for the key of a DN, name or SID as exports write them (gp_dn_key()). */
+#define GP_KEY_BUFFER 256
+
+/* gp_dn_normalize(@dn) without an allocation for the usual DN (printable
+ * ASCII, no '\\', no blank next to ',' or '='), which normalises to its lower
+ * case.  Returns: (transfer none): the key, in @buffer (GP_KEY_BUFFER bytes)
+ * when it fits, else in *@owned, which the caller frees. */
+const char *gp_dn_key(const char *dn, char *buffer, char **owned);
+
+/* Copies @len bytes of @src to @dst in ASCII lower case (upper with @upper),
+ * bytes from 0x80 up as they are.  Returns: whether all bytes were ASCII. */
+gboolean gp_ascii_case_copy(char *dst, const char *src, gsize len, gboolean upper);
+
 /* Returns: (transfer full) (nullable): the DN without its first RDN, or NULL
  * when @dn has a single RDN.  Escaped commas ("\,") are honoured. */
 char *gp_dn_parent(const char *dn);

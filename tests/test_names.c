@@ -38,6 +38,31 @@ test_dn_normalize(void)
   }
 }
 
+/* gp_dn_key() gives what gp_dn_normalize() gives, from its buffer for the
+ * usual DN (8 bytes at a time, so lengths around 8 and the buffer's size
+ * matter) and allocated for the others. */
+static void
+test_dn_key(void)
+{
+  g_autofree char *long_dn = g_strnfill(GP_KEY_BUFFER + 10, 'X');
+  g_autofree char *fits = g_strnfill(GP_KEY_BUFFER - 1, 'Y');
+  const char *extra[]
+      = { "CN=ABCDEFG",  "CN=ABCDEFGH,DC=X", "OU=a b,DC=Q", "OU= a,DC=q", "OU=a ,DC=q",
+          "OU=\7F,DC=x", "CN=Tab\there",     "OU=\\x",      "OU=x\x7fy",  long_dn,
+          fits };
+  char buffer[GP_KEY_BUFFER];
+
+  for (gsize i = 0; i < G_N_ELEMENTS(normalize_cases) + G_N_ELEMENTS(extra); i++) {
+    const char *dn = i < G_N_ELEMENTS(normalize_cases) ? normalize_cases[i].dn
+                                                       : extra[i - G_N_ELEMENTS(normalize_cases)];
+    g_autofree char *normal = gp_dn_normalize(dn);
+    g_autofree char *owned = NULL;
+    const char *key = gp_dn_key(dn, buffer, &owned);
+    GP_ASSERT_STR(key, normal);
+    CU_ASSERT(owned == NULL ? key == buffer : key == owned);
+  }
+}
+
 static const struct {
   const char *dn;
   const char *parent;
@@ -262,6 +287,7 @@ test_sid_from_binary(void)
 /* clang-format off */
 static const GpTestCase cases[] = {
   GP_TEST(test_dn_normalize),
+  GP_TEST(test_dn_key),
   GP_TEST(test_dn_parent),
   GP_TEST(test_dn_first_rdn),
   GP_TEST(test_dn_domain),
