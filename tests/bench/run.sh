@@ -15,13 +15,14 @@
 #   explain  gpsim explain of one computer, every right (load + one evaluation)
 # each BENCH_RUNS times, keeping the run of median wall time (a shared 2-core
 # machine varies by 20 % from run to run), and prints a markdown table, then
-# the scaling ratios: 1m/500k (input doubled: at most 2.2 expected) and
+# the scaling ratios: 1m/500k (input doubled: at most 2.2 expected; also from
+# back-to-back pairs), 1m/500k-same (computers doubled in one directory) and
 # 1m/100k (input x10).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 GPSIM=${GPSIM:-$here/../../build-bench/gpsim}
-BENCH_SIZES=${BENCH_SIZES:-"small 100k 500k 1m"}
+BENCH_SIZES=${BENCH_SIZES:-"small 100k 500k 1m 500k-same"}
 BENCH_DATA=${BENCH_DATA:-/tmp/gpsim-bench}
 SEED=${BENCH_SEED:-2024}
 BENCH_RUNS=${BENCH_RUNS:-3}
@@ -37,7 +38,10 @@ params() {
     100k) echo "--computers 100000 --ous 5000 --gpos 2000 --sites 50 --domains 3" ;;
     500k) echo "--computers 500000 --ous 25000 --gpos 10000 --sites 50 --domains 3" ;;
     1m) echo "--computers 1000000 --ous 50000 --gpos 20000 --sites 50 --domains 3" ;;
-    *) echo "bench: unknown size '$1' (small 100k 500k 1m)" >&2; exit 2 ;;
+    # Half the computers in the 1m lab's directory: the seed draws the same
+    # OUs, GPOs and links (computers come last), so only the computers double.
+    500k-same) echo "--computers 500000 --ous 50000 --gpos 20000 --sites 50 --domains 3" ;;
+    *) echo "bench: unknown size '$1' (small 100k 500k 1m 500k-same)" >&2; exit 2 ;;
   esac
 }
 
@@ -114,6 +118,10 @@ if [ -n "${rsop_s[500k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
     awk -v a="$large" -v b="$small" 'BEGIN { printf "%.2f\n", a / b }'
   done | sort -n | tr '\n' ' ')
   echo "$paired" | awk -v n="$BENCH_RUNS" '{ printf "scaling: 1m / 500k, rsop in %d back-to-back pairs: %s-> median %.2fx\n", n, $0, $(int((NF + 1) / 2)) }'
+fi
+if [ -n "${rsop_s[500k-same]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
+  awk -v a="${rsop_s[1m]}" -v b="${rsop_s[500k-same]}" \
+    'BEGIN { printf "scaling: 1m / 500k-same (computers x2, same directory): %.2fx\n", a / b }'
 fi
 if [ -n "${rsop_s[100k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
   awk -v a="${rsop_s[1m]}" -v b="${rsop_s[100k]}" \
