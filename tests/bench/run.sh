@@ -73,7 +73,7 @@ data_args() {
 }
 
 rows=()
-declare -A rsop_s
+declare -A rsop_s out_b
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$BENCH_DATA"
 for size in $BENCH_SIZES; do
@@ -96,18 +96,23 @@ for size in $BENCH_SIZES; do
   # shellcheck disable=SC2086
   read -r explain _ explain_cpu < <(measure "$GPSIM" explain $args --computer "$computer")
   ratio=$(awk -v a="$rsop" -v b="$floor" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
-  rows+=("| $size | $bytes | $floor | $rsop ($rsop_cpu) | ${ratio}x | $((kb / 1024)) | $explain ($explain_cpu) |")
+  # How much rsop says: the work grows with it, and a seed may draw heavier
+  # computers at one size than at another.
+  # shellcheck disable=SC2086
+  out=$("$GPSIM" rsop $args --format jsonl 2> /dev/null | wc -c)
+  rows+=("| $size | $bytes | $floor | $rsop ($rsop_cpu) | ${ratio}x | $((kb / 1024)) | $explain ($explain_cpu) | $((out / 1000000)) |")
   rsop_s[$size]=$rsop
+  out_b[$size]=$out
 done
 
 echo
-echo "| size | file bytes | floor s (cat) | rsop s (cpu s) | rsop / floor | peak RSS MB | explain s (cpu s) |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| size | file bytes | floor s (cat) | rsop s (cpu s) | rsop / floor | peak RSS MB | explain s (cpu s) | rsop output MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo
 if [ -n "${rsop_s[500k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
-  awk -v a="${rsop_s[1m]}" -v b="${rsop_s[500k]}" \
-    'BEGIN { printf "scaling: 1m / 500k (input x2): %.2fx (target <= 2.2)\n", a / b }'
+  awk -v a="${rsop_s[1m]}" -v b="${rsop_s[500k]}" -v oa="${out_b[1m]}" -v ob="${out_b[500k]}" \
+    'BEGIN { printf "scaling: 1m / 500k (input x2): %.2fx (target <= 2.2), for %.2fx the output\n", a / b, oa / ob }'
   # The same ratio from runs back to back: the machine's pace drifts over the
   # minutes between the two rows above, much less within a pair.
   paired=$(for ((i = 0; i < BENCH_RUNS; i++)); do
@@ -120,8 +125,8 @@ if [ -n "${rsop_s[500k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
   echo "$paired" | awk -v n="$BENCH_RUNS" '{ printf "scaling: 1m / 500k, rsop in %d back-to-back pairs: %s-> median %.2fx\n", n, $0, $(int((NF + 1) / 2)) }'
 fi
 if [ -n "${rsop_s[500k-same]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
-  awk -v a="${rsop_s[1m]}" -v b="${rsop_s[500k-same]}" \
-    'BEGIN { printf "scaling: 1m / 500k-same (computers x2, same directory): %.2fx\n", a / b }'
+  awk -v a="${rsop_s[1m]}" -v b="${rsop_s[500k-same]}" -v oa="${out_b[1m]}" -v ob="${out_b[500k-same]}" \
+    'BEGIN { printf "scaling: 1m / 500k-same (computers x2, same directory): %.2fx, for %.2fx the output\n", a / b, oa / ob }'
 fi
 if [ -n "${rsop_s[100k]:-}" ] && [ -n "${rsop_s[1m]:-}" ]; then
   awk -v a="${rsop_s[1m]}" -v b="${rsop_s[100k]}" \
