@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "gp-cli.h"
+#include "gp-names.h"
 
 /* ------------------------------------------------------------------ output */
 
@@ -284,6 +285,7 @@ start_workers(RsopRun *run, guint wanted)
 {
   GPtrArray *threads = g_ptr_array_new();
 
+  gp_names_prepare_threads();
   for (guint t = 0; t < wanted; t++) {
     GThread *thread = g_thread_try_new("gpsim-rsop", rsop_worker, run, NULL);
     if (!thread)

@@ -2040,6 +2040,7 @@ start_threads(const char *name, guint count, GThreadFunc func, gpointer data)
 {
   GPtrArray *threads = g_ptr_array_new();
 
+  gp_names_prepare_threads();
   for (guint t = 0; t < count; t++) {
     GThread *thread = g_thread_try_new(name, func, data, NULL);
     if (thread == NULL)

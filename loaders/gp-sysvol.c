@@ -422,6 +422,7 @@ start_background(GpSysvolRead *read)
   /* G_DEFINE_QUARK keeps the quark in a plain static set on first use:
    * setting it here, before any reader can, spares them racing to write it. */
   (void)GP_LOAD_ERROR;
+  gp_names_prepare_threads();
   read->readers = g_ptr_array_new();
   for (guint i = 0; i < threads; i++) {
     GThread *thread = g_thread_try_new("gpsim-sysvol", background_reader, read, NULL);
@@ -498,7 +499,10 @@ read_pool_start(ReadPool *shared)
 {
   guint threads = g_get_num_processors();
   g_autoptr(GError) error = NULL;
-  GThreadPool *pool = g_thread_pool_new(read_batch_job, shared, (gint)threads, TRUE, &error);
+  GThreadPool *pool;
+
+  gp_names_prepare_threads();
+  pool = g_thread_pool_new(read_batch_job, shared, (gint)threads, TRUE, &error);
 
   if (pool && error) {
     g_thread_pool_free(pool, FALSE, TRUE);

@@ -28,6 +28,12 @@ const char *gp_dn_key(const char *dn, char *buffer, char **owned);
  * bytes from 0x80 up as they are.  Returns: whether all bytes were ASCII. */
 gboolean gp_ascii_case_copy(char *dst, const char *src, gsize len, gboolean upper);
 
+/* Call before starting threads that parse numbers.  GLib's g_ascii_strto*()
+ * set their C locale up on first use, under g_once: a thread that waits there
+ * may come back with errno set by the wait, which g_ascii_string_to_unsigned()
+ * then takes for a bad number. */
+void gp_names_prepare_threads(void);
+
 /* Returns: (transfer full) (nullable): the DN without its first RDN, or NULL
  * when @dn has a single RDN.  Escaped commas ("\,") are honoured. */
 char *gp_dn_parent(const char *dn);
