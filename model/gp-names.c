@@ -75,8 +75,8 @@ dn_join_from(GPtrArray *rdns, guint first)
 
 /* ------------------------------------------------------------ threads */
 
-/* Seen once under ThreadSanitizer: a GPT.INI "Version '463'" refused as not a
- * number while the SYSVOL readers were starting. */
+/* Seen once under ThreadSanitizer, most likely this: a GPT.INI "Version '463'"
+ * refused as not a number while the SYSVOL readers were starting. */
 void
 gp_names_prepare_threads(void)
 {
