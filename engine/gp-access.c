@@ -55,17 +55,6 @@ equal_from_end(const char *a, const char *b, gsize len)
   return TRUE;
 }
 
-/* Returns: (transfer full): gp_dn_normalize(@dn), quickly for the common DN. */
-static char *
-dn_key(const char *dn)
-{
-  char buffer[GP_KEY_BUFFER];
-  char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-
-  return owned ? owned : g_strdup(key);
-}
-
 /* A signature being built, reused from one computer to the next. */
 typedef struct {
   guint8 *data;
@@ -219,7 +208,7 @@ struct _GpTokenIndex {
 static DnNode *
 index_node(GpTokenIndex *index, const char *dn, const char **out_key)
 {
-  char *key = dn_key(dn);
+  char *key = gp_dn_normalize(dn);
   gpointer stored, node;
 
   if (g_hash_table_lookup_extended(index->by_dn, key, &stored, &node)) {
@@ -345,7 +334,7 @@ token_drain(Token *token)
   char *dn;
 
   while ((dn = g_queue_pop_head(&token->pending))) {
-    char *key = dn_key(dn);
+    char *key = gp_dn_normalize(dn);
     const DnNode *node;
     const GpGroup *group;
 
@@ -550,7 +539,7 @@ token_groups(GpTokenIndex *index, const GpComputer *computer, const Primary *pri
                   g_ptr_array_new_with_free_func(g_free), G_QUEUE_INIT };
 
   if (computer->dn)
-    g_ptr_array_add(token.in_token, dn_key(computer->dn));
+    g_ptr_array_add(token.in_token, gp_dn_normalize(computer->dn));
   if (primary->domain) {
     g_autofree char *sid
         = g_strdup_printf("%.*s-%u", (int)primary->domain_len, primary->domain, primary->rid);

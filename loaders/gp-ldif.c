@@ -1549,49 +1549,21 @@ add_principal(const LdifLoad *ld, const LdifRecord *rec, const char *sid)
   return TRUE;
 }
 
-/* Whether gp_dn_normalize() of @dn is its ASCII lower case: printable ASCII,
- * no '\\', no blank next to ',' or '=' or at either end (the usual DN). */
-static gboolean
-dn_is_plain(const char *dn)
-{
-  for (const char *p = dn; *p; p++) {
-    guchar c = (guchar)*p;
-    if (c < 0x20 || c > 0x7e || c == '\\')
-      return FALSE;
-    if (c == ' '
-        && (p == dn || p[1] == '\0' || p[1] == ',' || p[1] == '=' || p[-1] == ',' || p[-1] == '='))
-      return FALSE;
-  }
-  return TRUE;
-}
-
-/* gp_dn_normalize(@a) equals gp_dn_normalize(@b); *@a_key caches the first.
- * Plain DNs compare without normalising: a group list is checked in full for
- * every value added to it. */
-static gboolean
-same_dn(const char *a, gboolean a_plain, char **a_key, const char *b)
-{
-  g_autofree char *b_key = NULL;
-
-  if (a_plain && dn_is_plain(b))
-    return g_ascii_strcasecmp(a, b) == 0;
-  if (*a_key == NULL)
-    *a_key = gp_dn_normalize(a);
-  b_key = gp_dn_normalize(b);
-  return strcmp(*a_key, b_key) == 0;
-}
-
+/* Adds @dn to the computer's memberOf unless it is there in another spelling. */
 static void
 computer_add_member_of(GpComputer *computer, const char *dn)
 {
-  gboolean plain = dn_is_plain(dn);
-  g_autofree char *key = NULL;
+  char buffer[GP_KEY_BUFFER], other[GP_KEY_BUFFER];
+  g_autofree char *owned = NULL;
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
   if (computer->member_of == NULL)
     computer->member_of = g_ptr_array_new_with_free_func(g_free);
-  for (guint i = 0; i < computer->member_of->len; i++)
-    if (same_dn(dn, plain, &key, computer->member_of->pdata[i]))
+  for (guint i = 0; i < computer->member_of->len; i++) {
+    g_autofree char *other_owned = NULL;
+    if (strcmp(key, gp_dn_key(computer->member_of->pdata[i], other, &other_owned)) == 0)
       return;
+  }
   g_ptr_array_add(computer->member_of, g_strdup(dn));
 }
 

@@ -56,7 +56,7 @@ struct _GpModel {
   GHashTable *domain_accounts; /* RID -> name (owned) */
   GHashTable *server_sites;    /* computer DN key -> site name (owned), from server objects */
   GPtrArray *domains;          /* GpDomain* (owned) */
-  DnIndex *domains_by_dn;      /* dn_key() -> GpDomain*; so are the other *_by_dn */
+  DnIndex *domains_by_dn;      /* gp_dn_key() -> GpDomain*; so are the other *_by_dn */
   GPtrArray *soms;             /* GpSom* (owned) */
   DnIndex *soms_by_dn;
   GPtrArray *gpos; /* GpGpo* (owned) */
@@ -118,24 +118,6 @@ sid_key(const char *sid, char *buffer, char **owned)
   gp_ascii_case_copy(buffer, sid, len, TRUE);
   buffer[len] = '\0';
   return buffer;
-}
-
-/* The key of every DN index of the model. */
-static const char *
-dn_key(const char *dn, char *buffer, char **owned)
-{
-  return gp_dn_key(dn, buffer, owned);
-}
-
-/* Returns: (transfer full): dn_key() for a key the caller keeps. */
-static char *
-dn_key_dup(const char *dn)
-{
-  char buffer[KEY_BUFFER];
-  char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
-
-  return owned ? owned : g_strdup(key);
 }
 
 /* gp_dn_first_value() for a first RDN without '\\' or outer blanks. */
@@ -937,7 +919,7 @@ name_domain_accounts(GpModel *model, const GpDomain *domain)
 void
 gp_model_add_server_site(GpModel *model, const char *computer_dn, const char *site)
 {
-  g_hash_table_replace(model->server_sites, dn_key_dup(computer_dn), g_strdup(site));
+  g_hash_table_replace(model->server_sites, gp_dn_normalize(computer_dn), g_strdup(site));
 }
 
 /* Server objects may come before, after, or in another file than their
@@ -981,7 +963,7 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   guint32 hash;
   DnSlot *slot = dn_index_claim(model->domains_by_dn, key, &hash);
   GpDomain *domain = slot->value;
@@ -1001,7 +983,7 @@ gp_model_find_domain(const GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
   return dn_index_lookup(model->domains_by_dn, key);
 }
@@ -1017,7 +999,7 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   guint32 hash;
   DnSlot *slot = dn_index_claim(model->soms_by_dn, key, &hash);
   GpSom *som = slot->value;
@@ -1038,7 +1020,7 @@ gp_model_find_som(const GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
   return dn_index_lookup(model->soms_by_dn, key);
 }
@@ -1082,7 +1064,7 @@ gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   g_autofree char *cn = gp_dn_first_value(dn);
   g_autofree char *guid = gp_guid_normalize(cn);
   guint32 hash;
@@ -1113,7 +1095,7 @@ gp_model_find_gpo_dn(const GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
   return dn_index_lookup(model->gpos_by_dn, key);
 }
@@ -1145,7 +1127,7 @@ gp_model_ensure_computer(GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   guint32 hash;
   DnSlot *slot = dn_index_claim(model->computers_by_dn, key, &hash);
   GpComputer *computer = slot->value;
@@ -1206,7 +1188,8 @@ gp_computer_matches(const GpComputer *computer, const char *name)
     return TRUE;
   if (!strchr(name, '=') || !computer->dn)
     return FALSE;
-  return strcmp(dn_key(name, buffer, &owned), dn_key(computer->dn, other_buffer, &other_owned))
+  return strcmp(gp_dn_key(name, buffer, &owned),
+                gp_dn_key(computer->dn, other_buffer, &other_owned))
          == 0;
 }
 
@@ -1218,7 +1201,7 @@ gp_model_find_computers(const GpModel *model, const char *name)
   GPtrArray *found = g_ptr_array_new();
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = strchr(name, '=') ? dn_key(name, buffer, &owned) : NULL;
+  const char *key = strchr(name, '=') ? gp_dn_key(name, buffer, &owned) : NULL;
   const GpComputer *by_dn = key ? dn_index_lookup(model->computers_by_dn, key) : NULL;
 
   for (guint i = 0; i < model->computers->len; i++) {
@@ -1235,8 +1218,8 @@ gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
   char old_buffer[KEY_BUFFER], new_buffer[KEY_BUFFER];
   g_autofree char *old_owned = NULL;
   g_autofree char *new_owned = NULL;
-  const char *old_key = dn_key(computer->dn, old_buffer, &old_owned);
-  const char *new_key = dn_key(new_dn, new_buffer, &new_owned);
+  const char *old_key = gp_dn_key(computer->dn, old_buffer, &old_owned);
+  const char *new_key = gp_dn_key(new_dn, new_buffer, &new_owned);
   GpComputer *there = dn_index_lookup(model->computers_by_dn, new_key);
   DnSlot *slot;
   guint32 hash;
@@ -1262,7 +1245,7 @@ gp_model_ensure_group(GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   guint32 hash;
   DnSlot *slot = dn_index_claim(model->groups_by_dn, key, &hash);
   GpGroup *group = slot->value;
@@ -1283,7 +1266,7 @@ gp_model_find_group(const GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
 
   return dn_index_lookup(model->groups_by_dn, key);
 }
@@ -1312,7 +1295,7 @@ gp_model_ensure_user(GpModel *model, const char *dn)
 {
   char buffer[KEY_BUFFER];
   g_autofree char *owned = NULL;
-  const char *key = dn_key(dn, buffer, &owned);
+  const char *key = gp_dn_key(dn, buffer, &owned);
   guint32 hash;
   DnSlot *slot = dn_index_claim(model->users_by_dn, key, &hash);
   GpUser *user = slot->value;

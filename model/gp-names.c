@@ -43,46 +43,6 @@ rdn_tidy(const char *rdn)
   return g_strdup_printf("%s=%s", type, value);
 }
 
-char *
-gp_dn_normalize(const char *dn)
-{
-  g_autoptr(GPtrArray) rdns = dn_split(dn);
-  g_autoptr(GString) out = g_string_new(NULL);
-
-  for (guint i = 0; i < rdns->len; i++) {
-    g_autofree char *tidy = rdn_tidy(g_ptr_array_index(rdns, i));
-    if (i > 0)
-      g_string_append_c(out, ',');
-    g_string_append(out, tidy);
-  }
-  if (!g_utf8_validate(out->str, -1, NULL))
-    return g_ascii_strdown(out->str, -1);
-  return g_utf8_strdown(out->str, -1);
-}
-
-static char *
-dn_join_from(GPtrArray *rdns, guint first)
-{
-  g_autoptr(GString) out = g_string_new(NULL);
-
-  for (guint i = first; i < rdns->len; i++) {
-    if (i > first)
-      g_string_append_c(out, ',');
-    g_string_append(out, g_ptr_array_index(rdns, i));
-  }
-  return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
-/* ------------------------------------------------------------ threads */
-
-/* Seen once under ThreadSanitizer, most likely this: a GPT.INI "Version '463'"
- * refused as not a number while the SYSVOL readers were starting. */
-void
-gp_names_prepare_threads(void)
-{
-  (void)g_ascii_strtoull("0", NULL, 10);
-}
-
 /* ------------------------------------------------------------ keys */
 
 /* @b in each of the 8 bytes of a word. */
@@ -150,20 +110,63 @@ dn_is_plain(const char *dn, gsize len)
   return TRUE;
 }
 
-/* The usual DN (dn_is_plain()) normalises to its lower case: loading a
- * million computers looks up a million DNs, and rsop a million more. */
+/* Loading a million computers looks up a million DNs, and rsop a million more. */
 const char *
 gp_dn_key(const char *dn, char *buffer, char **owned)
 {
   gsize len = strlen(dn);
 
-  if (!dn_is_plain(dn, len))
+  if (len >= GP_KEY_BUFFER || !dn_is_plain(dn, len))
     return *owned = gp_dn_normalize(dn);
-  if (len >= GP_KEY_BUFFER)
-    return *owned = g_ascii_strdown(dn, (gssize)len);
   gp_ascii_case_copy(buffer, dn, len, FALSE);
   buffer[len] = '\0';
   return buffer;
+}
+
+/* The usual DN (dn_is_plain()) normalises to its lower case. */
+char *
+gp_dn_normalize(const char *dn)
+{
+  gsize len = strlen(dn);
+  g_autoptr(GPtrArray) rdns = NULL;
+  g_autoptr(GString) out = NULL;
+
+  if (dn_is_plain(dn, len))
+    return g_ascii_strdown(dn, (gssize)len);
+  rdns = dn_split(dn);
+  out = g_string_new(NULL);
+  for (guint i = 0; i < rdns->len; i++) {
+    g_autofree char *tidy = rdn_tidy(g_ptr_array_index(rdns, i));
+    if (i > 0)
+      g_string_append_c(out, ',');
+    g_string_append(out, tidy);
+  }
+  if (!g_utf8_validate(out->str, -1, NULL))
+    return g_ascii_strdown(out->str, -1);
+  return g_utf8_strdown(out->str, -1);
+}
+
+static char *
+dn_join_from(GPtrArray *rdns, guint first)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+
+  for (guint i = first; i < rdns->len; i++) {
+    if (i > first)
+      g_string_append_c(out, ',');
+    g_string_append(out, g_ptr_array_index(rdns, i));
+  }
+  return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* ------------------------------------------------------------ threads */
+
+/* Seen once under ThreadSanitizer, most likely this: a GPT.INI "Version '463'"
+ * refused as not a number while the SYSVOL readers were starting. */
+void
+gp_names_prepare_threads(void)
+{
+  (void)g_ascii_strtoull("0", NULL, 10);
 }
 
 char *
