@@ -792,6 +792,7 @@ typedef struct {
   char *owned;
   const char *key;
   guint32 hash;
+  PrincipalMatch match;
   PrincipalSlot *slot;
 } PrincipalKey;
 
@@ -805,10 +806,31 @@ start_key(const PrincipalIndex *index, const char *text, gboolean is_sid, Princi
   found->key = is_sid ? sid_key(text, found->buffer, &found->owned)
                       : fold_key(text, found->buffer, &found->owned);
   found->hash = g_str_hash(found->key);
+  found->match = is_sid ? sid_matches : name_matches;
   found->slot = NULL;
 #if defined(__GNUC__)
   __builtin_prefetch((const PrincipalSlot *)index->slots + (found->hash & index->mask));
 #endif
+}
+
+static void
+find_slot(const GpModel *model, const PrincipalIndex *index, PrincipalKey *found)
+{
+  found->slot = principal_slot(model, index, found->hash, found->match, found->key);
+}
+
+/* Returns: (nullable): the entry @index files @text (a SID or a name) under. */
+static const PrincipalEntry *
+principal_find(const GpModel *model, const PrincipalIndex *index, const char *text, gboolean is_sid)
+{
+  PrincipalKey found;
+  const PrincipalEntry *entry;
+
+  start_key(index, text, is_sid, &found);
+  find_slot(model, index, &found);
+  entry = found.slot->entry != 0 ? principal_entry(model, found.slot->entry) : NULL;
+  g_free(found.owned);
+  return entry;
 }
 
 static void
@@ -835,10 +857,10 @@ gp_model_add_principal(GpModel *model, const char *sid, const char *name)
   part.owned = NULL;
   if (has_short)
     start_key(model->by_name, backslash + 1, FALSE, &part);
-  by_sid.slot = principal_slot(model, model->by_sid, by_sid.hash, sid_matches, by_sid.key);
-  full.slot = principal_slot(model, model->by_name, full.hash, name_matches, full.key);
+  find_slot(model, model->by_sid, &by_sid);
+  find_slot(model, model->by_name, &full);
   if (has_short)
-    part.slot = principal_slot(model, model->by_name, part.hash, name_matches, part.key);
+    find_slot(model, model->by_name, &part);
   if (by_sid.slot->entry == 0 || full.slot->entry == 0 || (has_short && part.slot->entry == 0)) {
     entry.name = model_strdup(model, name);
     if (by_sid.slot->entry != 0) {
@@ -852,7 +874,7 @@ gp_model_add_principal(GpModel *model, const char *sid, const char *name)
       fill_slot(model->by_name, &full, number);
     /* The full name may have taken the free slot the short one had found. */
     if (has_short && part.slot == full.slot)
-      part.slot = principal_slot(model, model->by_name, part.hash, name_matches, part.key);
+      find_slot(model, model->by_name, &part);
     if (has_short && part.slot->entry == 0)
       fill_slot(model->by_name, &part, number | PRINCIPAL_SHORT);
   }
@@ -864,25 +886,17 @@ gp_model_add_principal(GpModel *model, const char *sid, const char *name)
 const char *
 gp_model_principal_name(const GpModel *model, const char *sid)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = sid_key(sid, buffer, &owned);
-  const PrincipalSlot *slot
-      = principal_slot(model, model->by_sid, g_str_hash(key), sid_matches, key);
+  const PrincipalEntry *entry = principal_find(model, model->by_sid, sid, TRUE);
 
-  return slot->entry != 0 ? principal_entry(model, slot->entry)->name : NULL;
+  return entry ? entry->name : NULL;
 }
 
 static const char *
 sid_by_name(const GpModel *model, const char *name)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = fold_key(name, buffer, &owned);
-  const PrincipalSlot *slot
-      = principal_slot(model, model->by_name, g_str_hash(key), name_matches, key);
+  const PrincipalEntry *entry = principal_find(model, model->by_name, name, FALSE);
 
-  return slot->entry != 0 ? principal_entry(model, slot->entry)->sid : NULL;
+  return entry ? entry->sid : NULL;
 }
 
 const char *
