@@ -609,26 +609,55 @@ dn_index_reserve(DnIndex *index)
   }
 }
 
-/* The slot of @key, with room to fill it; *@hash is the key's hash. */
-static DnSlot *
-dn_index_claim(DnIndex *index, const char *key, guint32 *hash)
+/* Returns: (nullable): what @index files @dn under. */
+static gpointer
+dn_index_find(const DnIndex *index, const char *dn)
 {
-  *hash = key_hash(key);
-  dn_index_reserve(index);
-  return dn_index_slot(index, key, *hash);
+  char buffer[KEY_BUFFER];
+  g_autofree char *owned = NULL;
+
+  return dn_index_lookup(index, gp_dn_key(dn, buffer, &owned));
 }
 
-/* Files @value in @slot (from dn_index_claim(), nothing added since) under @key. */
+/* A DN being filed, from dn_index_claim() to dn_index_fill(): its key and the
+ * slot for it, which stays valid while nothing is added to the index. */
+typedef struct {
+  char buffer[KEY_BUFFER];
+  char *owned;
+  const char *key;
+  guint32 hash;
+  DnSlot *slot;
+} DnClaim;
+
 static void
-dn_index_fill(GpModel *model, DnIndex *index, DnSlot *slot, const char *key, guint32 hash,
-              gpointer value)
+dn_claim_clear(DnClaim *claim)
 {
-  if (slot->key == NULL) {
-    slot->key = g_string_chunk_insert(model->strings, key);
-    slot->hash = hash;
+  g_free(claim->owned);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(DnClaim, dn_claim_clear)
+
+/* Finds @dn's slot in @index, with room to fill it ("find, else add" hashes
+ * the DN once).  Returns: (nullable): what is filed there already. */
+static gpointer
+dn_index_claim(DnIndex *index, const char *dn, DnClaim *claim)
+{
+  claim->key = gp_dn_key(dn, claim->buffer, &claim->owned);
+  claim->hash = key_hash(claim->key);
+  dn_index_reserve(index);
+  claim->slot = dn_index_slot(index, claim->key, claim->hash);
+  return claim->slot->value;
+}
+
+static void
+dn_index_fill(GpModel *model, DnIndex *index, const DnClaim *claim, gpointer value)
+{
+  if (claim->slot->key == NULL) {
+    claim->slot->key = g_string_chunk_insert(model->strings, claim->key);
+    claim->slot->hash = claim->hash;
     index->used++;
   }
-  slot->value = value;
+  claim->slot->value = value;
 }
 
 /* Returns: (transfer none): a copy of @text that lives as long as @model. */
@@ -975,12 +1004,8 @@ gp_model_complete(GpModel *model)
 GpDomain *
 gp_model_ensure_domain(GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->domains_by_dn, key, &hash);
-  GpDomain *domain = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpDomain *domain = dn_index_claim(model->domains_by_dn, dn, &claim);
 
   if (domain)
     return domain;
@@ -988,18 +1013,14 @@ gp_model_ensure_domain(GpModel *model, const char *dn)
   domain->dn = g_strdup(dn);
   domain->dns_name = gp_dn_to_dns_name(dn);
   g_ptr_array_add(model->domains, domain);
-  dn_index_fill(model, model->domains_by_dn, slot, key, hash, domain);
+  dn_index_fill(model, model->domains_by_dn, &claim, domain);
   return domain;
 }
 
 const GpDomain *
 gp_model_find_domain(const GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-
-  return dn_index_lookup(model->domains_by_dn, key);
+  return dn_index_find(model->domains_by_dn, dn);
 }
 
 const GPtrArray *
@@ -1011,12 +1032,8 @@ gp_model_domains(const GpModel *model)
 GpSom *
 gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->soms_by_dn, key, &hash);
-  GpSom *som = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpSom *som = dn_index_claim(model->soms_by_dn, dn, &claim);
 
   if (som)
     return som;
@@ -1025,18 +1042,14 @@ gp_model_ensure_som(GpModel *model, const char *dn, GpSomKind kind)
   som->kind = kind;
   som->links = g_ptr_array_new_with_free_func((GDestroyNotify)gp_link_free);
   g_ptr_array_add(model->soms, som);
-  dn_index_fill(model, model->soms_by_dn, slot, key, hash, som);
+  dn_index_fill(model, model->soms_by_dn, &claim, som);
   return som;
 }
 
 const GpSom *
 gp_model_find_som(const GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-
-  return dn_index_lookup(model->soms_by_dn, key);
+  return dn_index_find(model->soms_by_dn, dn);
 }
 
 const GpSom *
@@ -1076,14 +1089,10 @@ gpo_new(GpModel *model, const char *guid)
 GpGpo *
 gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
   g_autofree char *cn = gp_dn_first_value(dn);
   g_autofree char *guid = gp_guid_normalize(cn);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->gpos_by_dn, key, &hash);
-  GpGpo *gpo = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpGpo *gpo = dn_index_claim(model->gpos_by_dn, dn, &claim);
 
   if (gpo)
     return gpo;
@@ -1091,7 +1100,7 @@ gp_model_ensure_gpo_dn(GpModel *model, const char *dn)
     return NULL;
   gpo = gpo_new(model, guid);
   gpo->dn = g_strdup(dn);
-  dn_index_fill(model, model->gpos_by_dn, slot, key, hash, gpo);
+  dn_index_fill(model, model->gpos_by_dn, &claim, gpo);
   return gpo;
 }
 
@@ -1107,11 +1116,7 @@ gp_model_add_gpo_guid(GpModel *model, const char *guid)
 const GpGpo *
 gp_model_find_gpo_dn(const GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-
-  return dn_index_lookup(model->gpos_by_dn, key);
+  return dn_index_find(model->gpos_by_dn, dn);
 }
 
 GPtrArray *
@@ -1139,12 +1144,8 @@ gp_model_gpos(const GpModel *model)
 GpComputer *
 gp_model_ensure_computer(GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->computers_by_dn, key, &hash);
-  GpComputer *computer = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpComputer *computer = dn_index_claim(model->computers_by_dn, dn, &claim);
 
   if (computer)
     return computer;
@@ -1153,7 +1154,7 @@ gp_model_ensure_computer(GpModel *model, const char *dn)
   computer->cn = dn_first_value(dn);
   computer->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->computers, computer);
-  dn_index_fill(model, model->computers_by_dn, slot, key, hash, computer);
+  dn_index_fill(model, model->computers_by_dn, &claim, computer);
   return computer;
 }
 
@@ -1213,10 +1214,7 @@ GPtrArray *
 gp_model_find_computers(const GpModel *model, const char *name)
 {
   GPtrArray *found = g_ptr_array_new();
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = strchr(name, '=') ? gp_dn_key(name, buffer, &owned) : NULL;
-  const GpComputer *by_dn = key ? dn_index_lookup(model->computers_by_dn, key) : NULL;
+  const GpComputer *by_dn = strchr(name, '=') ? dn_index_find(model->computers_by_dn, name) : NULL;
 
   for (guint i = 0; i < model->computers->len; i++) {
     GpComputer *computer = g_ptr_array_index(model->computers, i);
@@ -1229,22 +1227,19 @@ gp_model_find_computers(const GpModel *model, const char *name)
 gboolean
 gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 {
-  char old_buffer[KEY_BUFFER], new_buffer[KEY_BUFFER];
+  char old_buffer[KEY_BUFFER];
   g_autofree char *old_owned = NULL;
-  g_autofree char *new_owned = NULL;
   const char *old_key = gp_dn_key(computer->dn, old_buffer, &old_owned);
-  const char *new_key = gp_dn_key(new_dn, new_buffer, &new_owned);
-  GpComputer *there = dn_index_lookup(model->computers_by_dn, new_key);
-  DnSlot *slot;
-  guint32 hash;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpComputer *there = dn_index_claim(model->computers_by_dn, new_dn, &claim);
 
   if (there && there != computer)
     return FALSE;
-  /* The old key stays, without a value, until the index grows. */
+  /* The old key stays, without a value, until the index grows (clearing it
+   * adds nothing: the claim's slot stays valid). */
   if (dn_index_lookup(model->computers_by_dn, old_key) == computer)
     dn_index_slot(model->computers_by_dn, old_key, key_hash(old_key))->value = NULL;
-  slot = dn_index_claim(model->computers_by_dn, new_key, &hash);
-  dn_index_fill(model, model->computers_by_dn, slot, new_key, hash, computer);
+  dn_index_fill(model, model->computers_by_dn, &claim, computer);
   g_free(computer->dn);
   computer->dn = g_strdup(new_dn);
   g_free(computer->cn);
@@ -1257,12 +1252,8 @@ gp_model_move_computer(GpModel *model, GpComputer *computer, const char *new_dn)
 GpGroup *
 gp_model_ensure_group(GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->groups_by_dn, key, &hash);
-  GpGroup *group = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpGroup *group = dn_index_claim(model->groups_by_dn, dn, &claim);
 
   if (group)
     return group;
@@ -1271,18 +1262,14 @@ gp_model_ensure_group(GpModel *model, const char *dn)
   group->member_of = g_ptr_array_new_with_free_func(g_free);
   group->members = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->groups, group);
-  dn_index_fill(model, model->groups_by_dn, slot, key, hash, group);
+  dn_index_fill(model, model->groups_by_dn, &claim, group);
   return group;
 }
 
 const GpGroup *
 gp_model_find_group(const GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-
-  return dn_index_lookup(model->groups_by_dn, key);
+  return dn_index_find(model->groups_by_dn, dn);
 }
 
 const GpGroup *
@@ -1307,12 +1294,8 @@ gp_model_groups(const GpModel *model)
 GpUser *
 gp_model_ensure_user(GpModel *model, const char *dn)
 {
-  char buffer[KEY_BUFFER];
-  g_autofree char *owned = NULL;
-  const char *key = gp_dn_key(dn, buffer, &owned);
-  guint32 hash;
-  DnSlot *slot = dn_index_claim(model->users_by_dn, key, &hash);
-  GpUser *user = slot->value;
+  g_auto(DnClaim) claim = { .owned = NULL };
+  GpUser *user = dn_index_claim(model->users_by_dn, dn, &claim);
 
   if (user)
     return user;
@@ -1320,7 +1303,7 @@ gp_model_ensure_user(GpModel *model, const char *dn)
   user->dn = g_strdup(dn);
   user->member_of = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(model->users, user);
-  dn_index_fill(model, model->users_by_dn, slot, key, hash, user);
+  dn_index_fill(model, model->users_by_dn, &claim, user);
   return user;
 }
 
